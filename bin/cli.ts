@@ -1,0 +1,50 @@
+import { runDemo } from './commands/demo.ts';
+import { runTrain } from './commands/train.ts';
+import { exitCodeFor, UsageError } from './errors.ts';
+
+const USAGE = `Usage: synergy <command> [options]
+
+Commands:
+  train <csv>   Run the paper's pipeline in-process (no AWS): prepare, grid search every model with
+                5-fold CV, refit, score the test split, print the leaderboard and the best model.
+      --target <col>      target column (default: the last column)
+      --models A,B        models to train (default: all): LogisticRegression, DecisionTree,
+                          RandomForest, SVC, KNN
+      --config <file>     JSON: {"models":[…],"grids":{"Model":{"param":[…]}},"folds":5,"seed":42,"testSize":0.2}
+      --seed <n>          random seed (default 42)
+      --test-size <f>     test fraction (default 0.2)
+      --folds <k>         CV folds (default 5)
+      --out <file>        write the best model artifact (model + preprocessor) as JSON
+      --json              print exactly one JSON object on stdout
+
+  demo          Generate a construction-schedule dataset and run the pipeline on it (npm run demo)
+      --rows <n>          activities to generate (default 2000)
+      --dir <dir>         where to write the CSV and the best model (default .synergy/demo)
+
+Exit codes: 0 ok, 2 bad input (the message names the row/column/field), 1 unexpected failure.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case 'train':
+      return runTrain(rest);
+    case 'demo':
+      return runDemo(rest);
+    default:
+      throw new UsageError(`unknown command "${command}" (try: synergy --help)`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  const code = exitCodeFor(error);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`synergy: ${message}\n`);
+  if (code === 1 && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exitCode = code;
+}

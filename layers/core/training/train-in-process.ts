@@ -1,0 +1,214 @@
+import type { ClassLabel, PreparedData, PrepareOptions } from '../../ml/data/prepare.ts';
+import { prepareCsv } from '../../ml/data/prepare.ts';
+import { MlError } from '../../ml/errors.ts';
+import { accuracy } from '../../ml/metrics/accuracy.ts';
+import type { ClassificationReport } from '../../ml/metrics/classification-report.ts';
+import { classificationReport } from '../../ml/metrics/classification-report.ts';
+import { confusionMatrix } from '../../ml/metrics/confusion-matrix.ts';
+import type { Classifier, ModelJSON, ModelName } from '../../ml/models/classifier.ts';
+import { MODEL_NAMES } from '../../ml/models/classifier.ts';
+import { permutationImportance } from '../../ml/models/permutation-importance.ts';
+import { availableModels, createModel, modelSpec, parseParams } from '../../ml/models/registry.ts';
+import { gridSearch } from '../../ml/search/grid-search.ts';
+import { PAPER_GRIDS } from '../../ml/search/paper-grids.ts';
+
+export interface TrainOptions extends PrepareOptions {
+  /** Models to train, in any order; default: every available model. */
+  readonly models?: readonly string[];
+  /** Per-model grid overrides; a model without one uses the paper's grid. */
+  readonly grids?: Readonly<Record<string, Readonly<Record<string, readonly unknown[]>>>>;
+  /** Progress callback (CLI prints it to stderr); never affects results. */
+  readonly onProgress?: (event: TrainProgress) => void;
+  /** Wall clock in seconds; injectable so tests can pin timings. */
+  readonly now?: () => number;
+}
+
+export type TrainProgress =
+  | { readonly kind: 'prepared'; readonly rows: number; readonly features: number; readonly classes: number }
+  | { readonly kind: 'model-started'; readonly model: ModelName; readonly configurations: number }
+  | { readonly kind: 'model-done'; readonly entry: LeaderboardEntry };
+
+export interface LeaderboardEntry {
+  readonly model: ModelName;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Mean accuracy over the CV folds of the best configuration. */
+  readonly cvAccuracy: number;
+  readonly cvStd: number;
+  readonly testAccuracy: number;
+  /** Wall seconds of the model's whole grid search plus the refit on the training split. */
+  readonly fitSeconds: number;
+  readonly configurations: number;
+}
+
+export interface BestModel {
+  readonly model: ModelName;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly testAccuracy: number;
+  readonly confusionMatrix: number[][];
+  readonly report: ClassificationReport;
+  readonly featureImportances: ReadonlyArray<{ readonly feature: string; readonly importance: number }>;
+  /** Native (impurity, |coefficients|) where the model defines it, else permutation on the test split. */
+  readonly importanceKind: 'native' | 'permutation';
+  readonly artifact: ModelJSON;
+}
+
+export interface TrainResult {
+  readonly data: Pick<PreparedData, 'target' | 'classes' | 'featureNames' | 'summary'> & {
+    readonly trainRows: number;
+    readonly testRows: number;
+  };
+  readonly leaderboard: readonly LeaderboardEntry[];
+  readonly best: BestModel;
+  readonly preprocessor: ReturnType<PreparedData['preprocessor']['toJSON']>;
+  readonly seconds: number;
+}
+
+const DEFAULT_SEED = 42;
+const DEFAULT_FOLDS = 5;
+
+/**
+ * The paper's pipeline, in-process: prepare (impute, one-hot, scale, stratified 80/20 split), grid search
+ * each model with stratified k-fold CV, refit the best configuration on the whole training split, score
+ * the test split. The best model is the highest test accuracy; ties go to the earlier model in the
+ * paper's order.
+ */
+export async function trainInProcess(
+  source: AsyncIterable<string | Uint8Array> | string,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
+  const now = options.now ?? (() => performance.now() / 1000);
+  const started = now();
+  const seed = options.seed ?? DEFAULT_SEED;
+  const folds = options.folds ?? DEFAULT_FOLDS;
+  const models = chooseModels(options.models);
+  const grids = models.map((model) => ({ model, grid: gridFor(model, options.grids) }));
+
+  const prepared = await prepareCsv(source, { ...options, seed, folds });
+  options.onProgress?.({
+    kind: 'prepared',
+    rows: prepared.summary.rows,
+    features: prepared.featureNames.length,
+    classes: prepared.classes.length,
+  });
+
+  const leaderboard: LeaderboardEntry[] = [];
+  // Only the current best fitted model is kept alive: its test predictions and importances are needed at
+  // the end, and SVC holds wasm memory that must be freed as soon as a model is out of the running.
+  let best: { entry: LeaderboardEntry; model: Classifier; predicted: Int32Array } | undefined;
+  for (const { model, grid } of grids) {
+    const t0 = now();
+    options.onProgress?.({ kind: 'model-started', model, configurations: countConfigurations(grid) });
+    const search = gridSearch(modelSpec(model), grid, prepared.train, { folds, seed, shuffle: true });
+    const fitted = createModel(model, search.bestParams, seed);
+    fitted.fit(prepared.train);
+    const predicted = fitted.predict(prepared.test);
+    const entry: LeaderboardEntry = {
+      model,
+      params: search.bestParams,
+      cvAccuracy: search.bestScore,
+      cvStd: search.results.find((r) => r.rank === 1)?.stdScore ?? 0,
+      testAccuracy: accuracy(prepared.test.y, predicted),
+      fitSeconds: now() - t0,
+      configurations: search.results.length,
+    };
+    leaderboard.push(entry);
+    options.onProgress?.({ kind: 'model-done', entry });
+    // Models arrive in paper order, so a strictly higher score is needed to displace an earlier one.
+    if (!best || entry.testAccuracy > best.entry.testAccuracy) {
+      best?.model.dispose();
+      best = { entry, model: fitted, predicted };
+    } else {
+      fitted.dispose();
+    }
+  }
+  if (!best) throw new TrainInputError('no model to train');
+  let described: BestModel;
+  try {
+    described = describeBest(best.entry, prepared, best.model, best.predicted, seed);
+  } finally {
+    best.model.dispose();
+  }
+
+  return {
+    data: {
+      target: prepared.target,
+      classes: prepared.classes,
+      featureNames: prepared.featureNames,
+      summary: prepared.summary,
+      trainRows: prepared.train.nRows,
+      testRows: prepared.test.nRows,
+    },
+    leaderboard,
+    best: described,
+    preprocessor: prepared.preprocessor.toJSON(),
+    seconds: now() - started,
+  };
+}
+
+function chooseModels(requested: readonly string[] | undefined): ModelName[] {
+  const available = availableModels();
+  if (!requested || requested.length === 0) return MODEL_NAMES.filter((m) => available.includes(m));
+  const chosen = new Set<ModelName>();
+  for (const name of requested) {
+    const match = available.find((m) => m.toLowerCase() === name.trim().toLowerCase());
+    if (!match) {
+      throw new TrainInputError(`unknown model "${name}" (available: ${available.join(', ')})`);
+    }
+    chosen.add(match);
+  }
+  // Paper order, whatever order they were asked in, so ties and reports read the same every time.
+  return MODEL_NAMES.filter((m) => chosen.has(m));
+}
+
+function gridFor(
+  model: ModelName,
+  overrides: TrainOptions['grids'],
+): Readonly<Record<string, readonly unknown[]>> {
+  const grid = overrides?.[model] ?? PAPER_GRIDS[model];
+  // Fail before any training if a configuration is invalid, naming the model and field.
+  for (const [key, values] of Object.entries(grid)) {
+    for (const value of values) parseParams(model, { [key]: value });
+  }
+  return grid;
+}
+
+function countConfigurations(grid: Readonly<Record<string, readonly unknown[]>>): number {
+  return Object.values(grid).reduce((n, values) => n * values.length, 1);
+}
+
+/** Highest test accuracy; the leaderboard is in paper order, so the first maximum wins ties. */
+export function pickBest(leaderboard: readonly LeaderboardEntry[]): LeaderboardEntry {
+  let best = leaderboard[0];
+  for (const entry of leaderboard) if (entry.testAccuracy > best.testAccuracy) best = entry;
+  return best;
+}
+
+function describeBest(
+  entry: LeaderboardEntry,
+  prepared: PreparedData,
+  model: Classifier,
+  predicted: Int32Array,
+  seed: number,
+): BestModel {
+  const labels = prepared.classes.map((c: ClassLabel) => String(c));
+  const native = model.featureImportances();
+  const importances = native ?? permutationImportance(model, prepared.test, { seed }).mean;
+  return {
+    model: entry.model,
+    params: entry.params,
+    testAccuracy: entry.testAccuracy,
+    confusionMatrix: confusionMatrix(prepared.test.y, predicted, labels.length),
+    report: classificationReport(prepared.test.y, predicted, labels.length, labels),
+    featureImportances: prepared.featureNames.map((feature, j) => ({ feature, importance: importances[j] })),
+    importanceKind: native ? 'native' : 'permutation',
+    artifact: model.toJSON(),
+  };
+}
+
+/** A problem with what the user asked for (model names, grids), as opposed to the data. */
+export class TrainInputError extends MlError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super(message, context);
+    this.name = 'TrainInputError';
+  }
+}

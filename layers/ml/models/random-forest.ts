@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
+import { MlError, ModelFormatError } from '../errors.ts';
+import { Random } from '../random.ts';
+import { argmaxRows, type Classifier, type ModelJSON, type ModelSpec } from './classifier.ts';
+import { classificationCriterion } from './tree/classification-criteria.ts';
+import { type GrowthLimits, TreeGrower } from './tree/grower.ts';
+import type { TreeNodes } from './tree/nodes.ts';
+import { PackedForest } from './tree/packed-forest.ts';
+import {
+  criterionParam,
+  maxDepthParam,
+  maxFeaturesParam,
+  minSamplesLeafParam,
+  minSamplesSplitParam,
+  resolveMaxFeatures,
+} from './tree/params.ts';
+import { presortFeatures } from './tree/presort.ts';
+import {
+  checkEnvelope,
+  importancesFromJSON,
+  type TreeJSON,
+  treeFromJSON,
+  treeToJSON,
+} from './tree/serialize.ts';
+import { checkFeatureCount, checkTrainingData } from './tree/training-data.ts';
+
+const MODEL = 'RandomForest';
+const FORMAT = 'synergy.RandomForest';
+const FORMAT_VERSION = 1;
+
+/** scikit-learn's RandomForestClassifier hyperparameters and defaults. */
+export const randomForestParams = z
+  .object({
+    n_estimators: z.int().min(1).max(10_000).default(100),
+    criterion: criterionParam.default('gini'),
+    max_depth: maxDepthParam.default(null),
+    min_samples_split: minSamplesSplitParam.default(2),
+    min_samples_leaf: minSamplesLeafParam.default(1),
+    max_features: maxFeaturesParam.default('sqrt'),
+    bootstrap: z.boolean().default(true),
+  })
+  .strict();
+export type RandomForestParams = z.infer<typeof randomForestParams>;
+
+interface Fitted {
+  readonly nFeatures: number;
+  readonly nClasses: number;
+  readonly trees: readonly TreeNodes[];
+  readonly packed: PackedForest;
+  readonly importances: Float64Array;
+}
+
+/**
+ * Random forest as scikit-learn's: each tree is grown to the limits on a bootstrap sample (drawn as
+ * per-row counts used as sample weights, not duplicated rows) with `max_features` features drawn per
+ * node; probabilities are the mean of the trees' leaf class distributions.
+ */
+export class RandomForest implements Classifier {
+  readonly name = MODEL;
+  private readonly params: RandomForestParams;
+  private readonly seed: number;
+  private fitted: Fitted | undefined;
+
+  constructor(params: RandomForestParams, seed: number, fitted?: Fitted) {
+    this.params = params;
+    this.seed = seed;
+    this.fitted = fitted;
+  }
+
+  fit(train: LabelledMatrix): void {
+    checkTrainingData(train, MODEL);
+    const p = this.params;
+    const n = train.nRows;
+    const d = train.nFeatures;
+    const limits: GrowthLimits = {
+      maxDepth: p.max_depth ?? Number.POSITIVE_INFINITY,
+      minSamplesSplit: p.min_samples_split,
+      minSamplesLeaf: p.min_samples_leaf,
+      maxFeatures: resolveMaxFeatures(p.max_features, d),
+    };
+    const grower = new TreeGrower(presortFeatures(train));
+    const weights = new Float64Array(n);
+    // Weight arrays are read by the criterion; one criterion per fit sees the current tree's weights.
+    const criterion = classificationCriterion(p.criterion, train.y, train.nClasses, weights);
+    const rng = new Random(this.seed);
+    const trees: TreeNodes[] = [];
+    const importances = new Float64Array(d);
+    let informativeTrees = 0;
+    for (let t = 0; t < p.n_estimators; t++) {
+      const treeRng = new Random(rng.nextUint32());
+      if (p.bootstrap) {
+        weights.fill(0);
+        for (let k = 0; k < n; k++) weights[treeRng.int(n)]++;
+      } else {
+        weights.fill(1);
+      }
+      const grown = grower.grow(criterion, limits, treeRng, p.bootstrap ? weights : undefined);
+      trees.push(grown.nodes);
+      // As scikit-learn: average the per-tree normalised importances over trees that split at all.
+      if (grown.nodes.nodeCount > 1) {
+        informativeTrees++;
+        for (let j = 0; j < d; j++) importances[j] += grown.importances[j];
+      }
+    }
+    normalise(importances, informativeTrees);
+    this.fitted = {
+      nFeatures: d,
+      nClasses: train.nClasses,
+      trees,
+      packed: new PackedForest(trees, train.nClasses),
+      importances,
+    };
+  }
+
+  /** The fitted trees' node arrays (read-only use: inspection, tests, export). */
+  get trees(): readonly TreeNodes[] {
+    return this.model().trees;
+  }
+
+  predict(x: FeatureMatrix): Int32Array {
+    return argmaxRows(this.predictProba(x), x.nRows, this.model().nClasses);
+  }
+
+  predictProba(x: FeatureMatrix): Float64Array {
+    const { packed, nFeatures } = this.model();
+    checkFeatureCount(x.nFeatures, nFeatures, MODEL);
+    return packed.meanColumnMajor(x.values, x.nRows, x.nFeatures);
+  }
+
+  predictProbaRow(row: Float64Array, out: Float64Array): void {
+    const { packed, nFeatures } = this.model();
+    checkFeatureCount(row.length, nFeatures, MODEL);
+    packed.meanRow(row, out);
+  }
+
+  featureImportances(): Float64Array {
+    return this.model().importances.slice();
+  }
+
+  toJSON(): ModelJSON {
+    const { trees, importances, nFeatures, nClasses } = this.model();
+    const state: { trees: TreeJSON[]; featureImportances: number[] } = {
+      trees: trees.map(treeToJSON),
+      featureImportances: Array.from(importances),
+    };
+    return {
+      format: FORMAT,
+      formatVersion: FORMAT_VERSION,
+      model: MODEL,
+      params: { ...this.params },
+      nFeatures,
+      nClasses,
+      state,
+    };
+  }
+
+  dispose(): void {}
+
+  private model(): Fitted {
+    if (this.fitted === undefined) throw new MlError(`${MODEL}: predict called before fit`);
+    return this.fitted;
+  }
+}
+
+function normalise(importances: Float64Array, nTrees: number): void {
+  if (nTrees === 0) return;
+  let sum = 0;
+  for (let j = 0; j < importances.length; j++) {
+    importances[j] /= nTrees;
+    sum += importances[j];
+  }
+  if (sum > 0) for (let j = 0; j < importances.length; j++) importances[j] /= sum;
+}
+
+function fromJSON(json: ModelJSON): RandomForest {
+  const state = checkEnvelope(json, MODEL, FORMAT, FORMAT_VERSION);
+  const params = randomForestParams.safeParse(json.params);
+  if (!params.success) throw new ModelFormatError(`${MODEL}: stored params are invalid`);
+  const { nFeatures, nClasses } = json;
+  if (!Array.isArray(state.trees) || state.trees.length !== params.data.n_estimators) {
+    throw new ModelFormatError(`${MODEL}: state.trees must hold n_estimators trees`);
+  }
+  const trees = state.trees.map((t: unknown, k: number) =>
+    treeFromJSON(t, nFeatures, nClasses, `${MODEL}.state.trees[${k}]`),
+  );
+  const importances = importancesFromJSON(
+    state.featureImportances,
+    nFeatures,
+    `${MODEL}.state.featureImportances`,
+  );
+  return new RandomForest(params.data, 0, {
+    nFeatures,
+    nClasses,
+    trees,
+    packed: new PackedForest(trees, nClasses),
+    importances,
+  });
+}
+
+export const randomForestSpec: ModelSpec<RandomForestParams> = {
+  name: MODEL,
+  params: randomForestParams,
+  create: (params, seed) => new RandomForest(params, seed),
+  fromJSON,
+};

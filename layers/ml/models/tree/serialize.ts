@@ -1,0 +1,122 @@
+import { ModelFormatError } from '../../errors.ts';
+import type { ModelJSON } from '../classifier.ts';
+import type { TreeNodes } from './nodes.ts';
+
+/** A tree in JSON: the flat node arrays as plain number arrays. */
+export interface TreeJSON {
+  readonly feature: number[];
+  readonly threshold: number[];
+  readonly left: number[];
+  readonly right: number[];
+  readonly value: number[];
+}
+
+export function treeToJSON(tree: TreeNodes): TreeJSON {
+  return {
+    feature: Array.from(tree.feature),
+    threshold: Array.from(tree.threshold),
+    left: Array.from(tree.left),
+    right: Array.from(tree.right),
+    value: Array.from(tree.value),
+  };
+}
+
+/**
+ * Reads a tree back, checking everything prediction relies on: consistent lengths, features in range,
+ * children paired and strictly after their parent (so every walk ends), finite thresholds and values.
+ */
+export function treeFromJSON(json: unknown, nFeatures: number, valueWidth: number, where: string): TreeNodes {
+  const fail = (why: string): never => {
+    throw new ModelFormatError(`${where}: ${why}`);
+  };
+  if (typeof json !== 'object' || json === null) fail('tree is not an object');
+  const t = json as Record<string, unknown>;
+  const feature = numbers(t.feature, `${where}.feature`);
+  const count = feature.length;
+  if (count < 1) fail('tree has no nodes');
+  const threshold = numbers(t.threshold, `${where}.threshold`);
+  const left = numbers(t.left, `${where}.left`);
+  const right = numbers(t.right, `${where}.right`);
+  const value = numbers(t.value, `${where}.value`);
+  if (threshold.length !== count || left.length !== count || right.length !== count) {
+    fail('node arrays have different lengths');
+  }
+  if (value.length !== count * valueWidth) fail(`value must hold ${valueWidth} numbers per node`);
+  const nodes: TreeNodes = {
+    nodeCount: count,
+    valueWidth,
+    feature: new Int32Array(count),
+    threshold: new Float64Array(threshold),
+    left: new Int32Array(count),
+    right: new Int32Array(count),
+    value: new Float64Array(value),
+  };
+  for (let i = 0; i < count; i++) {
+    const f = feature[i];
+    if (!Number.isInteger(f) || f < -1 || f >= nFeatures) fail(`node ${i} has invalid feature ${f}`);
+    nodes.feature[i] = f;
+    if (f < 0) {
+      if (left[i] !== -1 || right[i] !== -1) fail(`leaf ${i} has children`);
+      nodes.left[i] = -1;
+      nodes.right[i] = -1;
+    } else {
+      const l = left[i];
+      if (!Number.isInteger(l) || l <= i || l + 1 >= count || right[i] !== l + 1) {
+        fail(`node ${i} has invalid children ${l}, ${right[i]}`);
+      }
+      if (!Number.isFinite(threshold[i])) fail(`node ${i} has a non-finite threshold`);
+      nodes.left[i] = l;
+      nodes.right[i] = l + 1;
+    }
+  }
+  for (let k = 0; k < value.length; k++)
+    if (!Number.isFinite(value[k])) fail('value holds a non-finite number');
+  return nodes;
+}
+
+/** An array of JSON numbers (NaN/Infinity cannot appear in JSON, but hand-built objects may carry them). */
+export function numbers(v: unknown, where: string): number[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) {
+    throw new ModelFormatError(`${where} must be an array of numbers`);
+  }
+  return v as number[];
+}
+
+/** Checks the envelope shared by all tree models and returns the state object. */
+export function checkEnvelope(
+  json: ModelJSON,
+  model: string,
+  format: string,
+  formatVersion: number,
+): Record<string, unknown> {
+  if (json === null || typeof json !== 'object')
+    throw new ModelFormatError(`${model}: model JSON is not an object`);
+  if (json.format !== format) {
+    throw new ModelFormatError(`${model}: expected format ${format}, got ${String(json.format)}`);
+  }
+  if (json.formatVersion !== formatVersion) {
+    throw new ModelFormatError(
+      `${model}: unsupported formatVersion ${String(json.formatVersion)} (this build reads ${formatVersion})`,
+    );
+  }
+  if (json.model !== model) throw new ModelFormatError(`${model}: model field is ${String(json.model)}`);
+  if (!Number.isInteger(json.nFeatures) || json.nFeatures < 1) {
+    throw new ModelFormatError(`${model}: nFeatures must be a positive integer`);
+  }
+  if (!Number.isInteger(json.nClasses) || json.nClasses < 1) {
+    throw new ModelFormatError(`${model}: nClasses must be a positive integer`);
+  }
+  if (json.state === null || typeof json.state !== 'object') {
+    throw new ModelFormatError(`${model}: state is missing`);
+  }
+  return json.state as Record<string, unknown>;
+}
+
+/** Importances as stored: one finite non-negative number per feature. */
+export function importancesFromJSON(v: unknown, nFeatures: number, where: string): Float64Array {
+  const a = numbers(v, where);
+  if (a.length !== nFeatures || !a.every((x) => Number.isFinite(x) && x >= 0)) {
+    throw new ModelFormatError(`${where} must hold ${nFeatures} finite non-negative numbers`);
+  }
+  return new Float64Array(a);
+}
