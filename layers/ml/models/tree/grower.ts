@@ -22,6 +22,11 @@ export interface GrownTree {
    * scikit-learn's `feature_importances_`; all zeros for a tree that is a single leaf.
    */
   readonly importances: Float64Array;
+  /**
+   * The same decreases divided by the root's sample weight but not normalised (scikit-learn's
+   * `compute_feature_importances(normalize=False)`), which gradient boosting averages across trees.
+   */
+  readonly impurityDecrease: Float64Array;
 }
 
 /** scikit-learn's EPSILON for "this node is already pure". */
@@ -150,8 +155,9 @@ export class TreeGrower {
       importances[j] = rootWeight > 0 ? importances[j] / rootWeight : 0;
       sum += importances[j];
     }
+    const impurityDecrease = importances.slice();
     if (sum > 0) for (let j = 0; j < d; j++) importances[j] /= sum;
-    return { nodes: nodes.finish(), importances };
+    return { nodes: nodes.finish(), importances, impurityDecrease };
   }
 
   private storeFor(limits: GrowthLimits): RowStore {
