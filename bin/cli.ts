@@ -14,6 +14,15 @@ Commands:
       --seed <n>          random seed (default 42)
       --test-size <f>     test fraction (default 0.2)
       --folds <k>         CV folds (default 5)
+      --workers <n>       worker threads for the CV cells (default: the number of CPUs; 1 = this thread,
+                          no pool). Results are identical for any n.
+      --search <s>        grid (default): every combination; random: --trials seeded draws from the
+                          grid's value lists, without replacement
+      --trials <n>        configurations per model for --search random (default 10)
+      --early-stop <r>    none | median. median: after 2 folds, a configuration whose running CV mean is
+                          below the median of the completed configurations' at the same fold count stops
+                          (reported as stopped, never chosen). Saves time but can pick different params
+                          than exhaustive search. Default: none for grid, median for random search.
       --out <file>        write the best model artifact (model + preprocessor) as JSON
       --json              print exactly one JSON object on stdout
 

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { TrainOptions, TrainProgress } from '../../layers/core/training/train-in-process.ts';
 import { trainInProcess } from '../../layers/core/training/train-in-process.ts';
@@ -21,6 +22,10 @@ export async function runTrain(argv: string[]): Promise<number> {
       folds: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
+      workers: { type: 'string' },
+      search: { type: 'string' },
+      trials: { type: 'string' },
+      'early-stop': { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('train needs exactly one CSV file: synergy train <csv>');
@@ -38,6 +43,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     testSize: numberFlag('--test-size', values['test-size']) ?? config?.testSize,
     folds: numberFlag('--folds', values.folds, { integer: true }) ?? config?.folds,
     onProgress: values.json ? undefined : printProgress,
+    ...searchFlags(values),
   };
   const result = await trainInProcess(createReadStream(csvPath), options);
 
@@ -72,6 +78,31 @@ async function readConfig(path: string): Promise<GridConfig> {
   return loadGridConfig(json);
 }
 
+function searchFlags(values: {
+  workers?: string;
+  search?: string;
+  trials?: string;
+  'early-stop'?: string;
+}): Pick<TrainOptions, 'workers' | 'search' | 'trials' | 'earlyStop'> {
+  const workers = numberFlag('--workers', values.workers, { integer: true }) ?? availableParallelism();
+  if (workers < 1) throw new UsageError(`--workers must be at least 1, got ${workers}`);
+  const search = oneOf('--search', values.search, ['grid', 'random'] as const);
+  const trials = numberFlag('--trials', values.trials, { integer: true });
+  if (trials !== undefined && trials < 1) throw new UsageError(`--trials must be at least 1, got ${trials}`);
+  if (trials !== undefined && search !== 'random') {
+    throw new UsageError('--trials only applies to --search random');
+  }
+  const earlyStop = oneOf('--early-stop', values['early-stop'], ['none', 'median'] as const);
+  return { workers, search, trials, earlyStop };
+}
+
+function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T | undefined {
+  if (raw === undefined) return undefined;
+  const match = allowed.find((a) => a === raw);
+  if (!match) throw new UsageError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return match;
+}
+
 function numberFlag(
   name: string,
   raw: string | undefined,
@@ -95,10 +126,13 @@ function printProgress(event: TrainProgress): void {
     case 'model-started':
       process.stderr.write(`training ${event.model} (${event.configurations} configurations)…\n`);
       break;
-    case 'model-done':
+    case 'model-done': {
+      const stopped = event.entry.results?.filter((r) => r.stopped).length ?? 0;
+      const note = stopped > 0 ? ` (${stopped} of ${event.entry.configurations} configurations stopped early)` : '';
       process.stderr.write(
-        `  ${event.entry.model}: cv ${event.entry.cvAccuracy.toFixed(4)}, test ${event.entry.testAccuracy.toFixed(4)}, ${event.entry.fitSeconds.toFixed(2)} s\n`,
+        `  ${event.entry.model}: cv ${event.entry.cvAccuracy.toFixed(4)}, test ${event.entry.testAccuracy.toFixed(4)}, ${event.entry.fitSeconds.toFixed(2)} s${note}\n`,
       );
       break;
+    }
   }
 }

@@ -9,8 +9,15 @@ import type { Classifier, ModelJSON, ModelName } from '../../ml/models/classifie
 import { MODEL_NAMES } from '../../ml/models/classifier.ts';
 import { permutationImportance } from '../../ml/models/permutation-importance.ts';
 import { availableModels, createModel, modelSpec, parseParams } from '../../ml/models/registry.ts';
-import { gridSearch } from '../../ml/search/grid-search.ts';
+import type { CellRunner, EarlyStopping, SearchEntry, SearchStrategy } from '../../ml/search/cell-search.ts';
+import {
+  inProcessRunner,
+  searchCells,
+  searchConfigurations,
+  searchFolds,
+} from '../../ml/search/cell-search.ts';
 import { PAPER_GRIDS } from '../../ml/search/paper-grids.ts';
+import { createCellPool } from './cell-pool.ts';
 
 export interface TrainOptions extends PrepareOptions {
   /** Models to train, in any order; default: every available model. */
@@ -21,6 +28,23 @@ export interface TrainOptions extends PrepareOptions {
   readonly onProgress?: (event: TrainProgress) => void;
   /** Wall clock in seconds; injectable so tests can pin timings. */
   readonly now?: () => number;
+  /**
+   * Worker threads for the CV cells (default 1: in this thread, no pool). Results are identical for any
+   * number; only the wall time changes.
+   */
+  readonly workers?: number;
+  /** `grid` (default): every combination; `random`: `trials` seeded draws without replacement. */
+  readonly search?: SearchStrategy;
+  /** Configurations random search draws per model (default 10). */
+  readonly trials?: number;
+  /**
+   * `median` stops a configuration whose running CV mean falls below the median of the complete ones
+   * after `minFolds` folds; it can change the chosen parameters vs exhaustive search. Default `none`
+   * for grid search, `median` for random search.
+   */
+  readonly earlyStop?: EarlyStopping;
+  /** Folds every configuration runs before the median rule may stop it (default 2). */
+  readonly minFolds?: number;
 }
 
 export type TrainProgress =
@@ -38,6 +62,8 @@ export interface LeaderboardEntry {
   /** Wall seconds of the model's whole grid search plus the refit on the training split. */
   readonly fitSeconds: number;
   readonly configurations: number;
+  /** Every configuration evaluated, in evaluation order; stopped ones have `stopped: true`. */
+  readonly results?: readonly SearchEntry[];
 }
 
 export interface BestModel {
@@ -81,7 +107,12 @@ export async function trainInProcess(
   const seed = options.seed ?? DEFAULT_SEED;
   const folds = options.folds ?? DEFAULT_FOLDS;
   const models = chooseModels(options.models);
-  const grids = models.map((model) => ({ model, grid: gridFor(model, options.grids) }));
+  const search = options.search ?? 'grid';
+  const earlyStop = options.earlyStop ?? (search === 'random' ? 'median' : 'none');
+  const plans = models.map((model) => {
+    const grid = gridFor(model, options.grids);
+    return { model, configs: searchConfigurations(grid, { search, trials: options.trials, seed }) };
+  });
 
   const prepared = await prepareCsv(source, { ...options, seed, folds });
   options.onProgress?.({
@@ -91,35 +122,54 @@ export async function trainInProcess(
     classes: prepared.classes.length,
   });
 
+  const cvFolds = searchFolds(prepared.train, { folds, seed, shuffle: true });
+  const workers = options.workers ?? 1;
+  const pool = workers > 1 ? createCellPool(prepared.train, cvFolds, { workers }) : undefined;
+  const runner: CellRunner = pool ?? inProcessRunner(prepared.train, cvFolds);
   const leaderboard: LeaderboardEntry[] = [];
   // Only the current best fitted model is kept alive: its test predictions and importances are needed at
   // the end, and SVC holds wasm memory that must be freed as soon as a model is out of the running.
   let best: { entry: LeaderboardEntry; model: Classifier; predicted: Int32Array } | undefined;
-  for (const { model, grid } of grids) {
-    const t0 = now();
-    options.onProgress?.({ kind: 'model-started', model, configurations: countConfigurations(grid) });
-    const search = gridSearch(modelSpec(model), grid, prepared.train, { folds, seed, shuffle: true });
-    const fitted = createModel(model, search.bestParams, seed);
-    fitted.fit(prepared.train);
-    const predicted = fitted.predict(prepared.test);
-    const entry: LeaderboardEntry = {
-      model,
-      params: search.bestParams,
-      cvAccuracy: search.bestScore,
-      cvStd: search.results.find((r) => r.rank === 1)?.stdScore ?? 0,
-      testAccuracy: accuracy(prepared.test.y, predicted),
-      fitSeconds: now() - t0,
-      configurations: search.results.length,
-    };
-    leaderboard.push(entry);
-    options.onProgress?.({ kind: 'model-done', entry });
-    // Models arrive in paper order, so a strictly higher score is needed to displace an earlier one.
-    if (!best || entry.testAccuracy > best.entry.testAccuracy) {
-      best?.model.dispose();
-      best = { entry, model: fitted, predicted };
-    } else {
-      fitted.dispose();
+  try {
+    for (const { model, configs } of plans) {
+      const t0 = now();
+      options.onProgress?.({ kind: 'model-started', model, configurations: configs.length });
+      const searched = await searchCells(configs, runner, {
+        model,
+        nFolds: cvFolds.length,
+        seed,
+        earlyStop,
+        minFolds: options.minFolds,
+      });
+      const fitted = createModel(model, searched.bestParams, seed);
+      fitted.fit(prepared.train);
+      const predicted = fitted.predict(prepared.test);
+      const entry: LeaderboardEntry = {
+        model,
+        params: searched.bestParams,
+        cvAccuracy: searched.bestScore,
+        cvStd: searched.results.find((r) => r.rank === 1)?.stdScore ?? 0,
+        testAccuracy: accuracy(prepared.test.y, predicted),
+        fitSeconds: now() - t0,
+        configurations: searched.results.length,
+        results: searched.results,
+      };
+      leaderboard.push(entry);
+      options.onProgress?.({ kind: 'model-done', entry });
+      // Models arrive in paper order, so a strictly higher score is needed to displace an earlier one.
+      if (!best || entry.testAccuracy > best.entry.testAccuracy) {
+        best?.model.dispose();
+        best = { entry, model: fitted, predicted };
+      } else {
+        fitted.dispose();
+      }
     }
+  } catch (error) {
+    best?.model.dispose();
+    throw error;
+  } finally {
+    // Ending the threads here lets the process exit as soon as the pipeline is done.
+    await pool?.destroy();
   }
   if (!best) throw new TrainInputError('no model to train');
   let described: BestModel;
@@ -170,10 +220,6 @@ function gridFor(
     for (const value of values) parseParams(model, { [key]: value });
   }
   return grid;
-}
-
-function countConfigurations(grid: Readonly<Record<string, readonly unknown[]>>): number {
-  return Object.values(grid).reduce((n, values) => n * values.length, 1);
 }
 
 /** Highest test accuracy; the leaderboard is in paper order, so the first maximum wins ties. */

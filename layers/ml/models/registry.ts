@@ -4,6 +4,7 @@ import { isModelName } from './classifier.ts';
 import { decisionTreeSpec } from './decision-tree.ts';
 import { knnSpec } from './knn.ts';
 import { logisticRegressionSpec } from './logistic-regression.ts';
+import { mlpSpec } from './mlp.ts';
 import { randomForestSpec } from './random-forest.ts';
 import { svcSpec } from './svc.ts';
 
@@ -14,6 +15,7 @@ const SPECS: Partial<Record<ModelName, ModelSpec>> = {
   RandomForest: randomForestSpec,
   SVC: svcSpec,
   KNN: knnSpec,
+  MLP: mlpSpec,
 };
 
 export function availableModels(): ModelName[] {

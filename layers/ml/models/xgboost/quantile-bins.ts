@@ -1,0 +1,90 @@
+import type { FeatureMatrix } from '../../data/matrix.ts';
+
+/**
+ * The training features as small bin indices, as xgboost's `hist` method sees them.
+ *
+ * Bin b of feature j holds the values in [cut[b-1], cut[b]) (bin 0 is open below, the last bin open
+ * above), so a split "bins ≤ s go left" is the real-valued test `value < cut[s]`: the stored threshold
+ * is the bin's exclusive upper edge and prediction needs no binning (xgboost's convention).
+ *
+ * Cuts are exact quantiles of the training column (xgboost 1.7 uses a weighted quantile sketch): with at
+ * most maxBin distinct values every distinct value gets its own bin, as the sketch does on small data;
+ * otherwise cut k is the value at rank ⌊k·n/maxBin⌋ of the sorted column, k = 1..maxBin-1, duplicates
+ * dropped.
+ */
+export interface BinnedFeatures {
+  readonly nRows: number;
+  readonly nFeatures: number;
+  /** Column-major bin indices: `bins[j * nRows + i]`. */
+  readonly bins: Uint8Array;
+  /** Number of bins of feature j (≥ 1; a constant feature has one bin and cannot be split). */
+  readonly binCount: Int32Array;
+  /** First slot of feature j in a histogram laid out feature after feature; `binOffset[nFeatures]` is the total. */
+  readonly binOffset: Int32Array;
+  /** `cuts[binOffset[j] + b]` is the exclusive upper edge of bin b of feature j (b < binCount[j] - 1). */
+  readonly cuts: Float64Array;
+}
+
+export function binFeatures(x: FeatureMatrix, maxBin: number): BinnedFeatures {
+  const { nRows: n, nFeatures: d, values } = x;
+  const bins = new Uint8Array(n * d);
+  const binCount = new Int32Array(d);
+  const binOffset = new Int32Array(d + 1);
+  const cuts = new Float64Array(d * maxBin);
+  const sorted = new Float64Array(n);
+  for (let j = 0; j < d; j++) {
+    const column = values.subarray(j * n, (j + 1) * n);
+    sorted.set(column);
+    sorted.sort();
+    const offset = binOffset[j];
+    const nCuts = chooseCuts(sorted, maxBin, cuts, offset);
+    binCount[j] = nCuts + 1;
+    binOffset[j + 1] = offset + nCuts + 1;
+    assignBins(column, cuts, offset, nCuts, bins, j * n);
+  }
+  return { nRows: n, nFeatures: d, bins, binCount, binOffset, cuts };
+}
+
+/** Writes the cuts of one sorted column at cuts[offset..] and returns how many there are. */
+function chooseCuts(sorted: Float64Array, maxBin: number, cuts: Float64Array, offset: number): number {
+  const n = sorted.length;
+  let distinct = n === 0 ? 0 : 1;
+  for (let i = 1; i < n && distinct <= maxBin; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  let count = 0;
+  if (distinct <= maxBin) {
+    // Every distinct value but the smallest starts a bin.
+    for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) cuts[offset + count++] = sorted[i];
+    return count;
+  }
+  let previous = sorted[0];
+  for (let k = 1; k < maxBin; k++) {
+    const v = sorted[Math.floor((k * n) / maxBin)];
+    if (v > previous) {
+      cuts[offset + count++] = v;
+      previous = v;
+    }
+  }
+  return count;
+}
+
+/** Bin of each value = number of cuts ≤ value (binary search over the feature's cuts). */
+function assignBins(
+  column: Float64Array,
+  cuts: Float64Array,
+  offset: number,
+  nCuts: number,
+  bins: Uint8Array,
+  out: number,
+): void {
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i];
+    let lo = 0;
+    let hi = nCuts;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cuts[offset + mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    bins[out + i] = lo;
+  }
+}

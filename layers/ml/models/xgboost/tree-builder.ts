@@ -1,0 +1,233 @@
+import type { Random } from '../../random.ts';
+import { type BoostedTree, TreeScratch } from './boosted-tree.ts';
+import { HistogramBuilder, subtractHistogram } from './histogram.ts';
+import type { BinnedFeatures } from './quantile-bins.ts';
+import { findBestSplit, SplitCandidate, type SplitRule } from './split-search.ts';
+
+export interface TreeSettings extends SplitRule {
+  readonly maxDepth: number;
+  readonly learningRate: number;
+}
+
+/**
+ * Grows one regression tree on binned features from per-row gradients and hessians, as xgboost's hist
+ * updater: split search on per-node histograms, the smaller child's histogram built from its rows and the
+ * larger one's obtained as parent − smaller, rows partitioned in place (stably, so each node's rows stay
+ * ascending and the column reads move forward through memory).
+ *
+ * Nodes are expanded depth-first. Every split depends on its own node's rows only and there is no leaf
+ * budget, so this yields exactly the tree of xgboost's depth-wise policy, while at most max_depth + 1
+ * histograms are alive at a time instead of a whole level's.
+ *
+ * Everything sized by the data (row order, histograms, node arrays) is allocated once per fit and reused
+ * across trees; growing a tree allocates only the finished tree's arrays.
+ */
+export class HistTreeBuilder {
+  private readonly binned: BinnedFeatures;
+  private readonly settings: TreeSettings;
+  private readonly histograms: HistogramBuilder;
+  private readonly nodes = new TreeScratch();
+  private readonly best = new SplitCandidate();
+  /** Row indices: rows[0..nSampled) take part in this tree, partitioned in place node by node. */
+  private readonly rows: Int32Array;
+  private readonly spare: Int32Array;
+  private nSampled: number;
+  private readonly freeHistograms: Float64Array[] = [];
+  // The DFS stack, one slot per pending node.
+  private readonly stackNode: Int32Array;
+  private readonly stackStart: Int32Array;
+  private readonly stackEnd: Int32Array;
+  private readonly stackDepth: Int32Array;
+  private readonly stackGrad: Float64Array;
+  private readonly stackHess: Float64Array;
+  private readonly stackHist: (Float64Array | undefined)[];
+
+  constructor(binned: BinnedFeatures, settings: TreeSettings) {
+    this.binned = binned;
+    this.settings = settings;
+    this.histograms = new HistogramBuilder(binned);
+    const n = binned.nRows;
+    this.rows = new Int32Array(n);
+    this.spare = new Int32Array(n);
+    this.nSampled = n;
+    for (let i = 0; i < n; i++) this.rows[i] = i;
+    const depth = settings.maxDepth + 2;
+    this.stackNode = new Int32Array(depth);
+    this.stackStart = new Int32Array(depth);
+    this.stackEnd = new Int32Array(depth);
+    this.stackDepth = new Int32Array(depth);
+    this.stackGrad = new Float64Array(depth);
+    this.stackHess = new Float64Array(depth);
+    this.stackHist = new Array<Float64Array | undefined>(depth).fill(undefined);
+  }
+
+  /**
+   * Chooses the rows of the next tree: all of them, or each with probability `fraction` (xgboost's
+   * subsample). Sampled rows come first, the others after them, each part ascending.
+   */
+  sampleRows(fraction: number, rng: Random): void {
+    const n = this.binned.nRows;
+    if (fraction >= 1) {
+      for (let i = 0; i < n; i++) this.rows[i] = i;
+      this.nSampled = n;
+      return;
+    }
+    let kept = 0;
+    let dropped = 0;
+    for (let i = 0; i < n; i++) {
+      if (rng.next() < fraction) this.rows[kept++] = i;
+      else this.spare[dropped++] = i;
+    }
+    for (let k = 0; k < dropped; k++) this.rows[kept + k] = this.spare[k];
+    this.nSampled = kept;
+  }
+
+  /**
+   * Grows a tree on the sampled rows using the given features (ascending) and adds its output to
+   * `margin` for every training row, sampled or not.
+   */
+  grow(
+    grad: Float64Array,
+    hess: Float64Array,
+    features: Int32Array,
+    nActive: number,
+    margin: Float64Array,
+  ): BoostedTree {
+    const { maxDepth } = this.settings;
+    const nodes = this.nodes;
+    nodes.reset();
+    const m = this.nSampled;
+    let gradSum = 0;
+    let hessSum = 0;
+    for (let k = 0; k < m; k++) {
+      const r = this.rows[k];
+      gradSum += grad[r];
+      hessSum += hess[r];
+    }
+    const root = nodes.allocate(1);
+    let rootHist: Float64Array | undefined;
+    if (maxDepth > 0) {
+      rootHist = this.acquire();
+      this.histograms.build(rootHist, this.rows, 0, m, grad, hess, features, nActive);
+    }
+    let top = 0;
+    this.push(top++, root, 0, m, 0, gradSum, hessSum, rootHist);
+    while (top > 0) {
+      top--;
+      const node = this.stackNode[top];
+      const start = this.stackStart[top];
+      const end = this.stackEnd[top];
+      const depth = this.stackDepth[top];
+      const g = this.stackGrad[top];
+      const h = this.stackHess[top];
+      const hist = this.stackHist[top];
+      this.stackHist[top] = undefined;
+      const best = this.best;
+      if (hist === undefined) {
+        this.makeLeaf(node, start, end, g, h, margin);
+        continue;
+      }
+      findBestSplit(hist, g, h, this.binned, features, nActive, this.settings, best);
+      if (!best.found) {
+        this.release(hist);
+        this.makeLeaf(node, start, end, g, h, margin);
+        continue;
+      }
+      const mid = this.partition(start, end, best.feature, best.bin);
+      const left = nodes.allocate(2);
+      nodes.feature[node] = best.feature;
+      nodes.threshold[node] = this.binned.cuts[this.binned.binOffset[best.feature] + best.bin];
+      nodes.splitBin[node] = best.bin;
+      nodes.left[node] = left;
+      nodes.right[node] = left + 1;
+      nodes.gain[node] = best.gain;
+      const gl = best.gradLeft;
+      const hl = best.hessLeft;
+      let leftHist: Float64Array | undefined;
+      let rightHist: Float64Array | undefined;
+      if (depth + 1 < maxDepth) {
+        const small = this.acquire();
+        const leftIsSmaller = mid - start <= end - mid;
+        if (leftIsSmaller) this.histograms.build(small, this.rows, start, mid, grad, hess, features, nActive);
+        else this.histograms.build(small, this.rows, mid, end, grad, hess, features, nActive);
+        subtractHistogram(hist, small, this.binned.binOffset, features, nActive);
+        leftHist = leftIsSmaller ? small : hist;
+        rightHist = leftIsSmaller ? hist : small;
+      } else {
+        this.release(hist);
+      }
+      this.push(top++, left + 1, mid, end, depth + 1, g - gl, h - hl, rightHist);
+      this.push(top++, left, start, mid, depth + 1, gl, hl, leftHist);
+    }
+    if (m < this.binned.nRows) this.addToUnsampled(margin);
+    return nodes.snapshot();
+  }
+
+  private push(
+    slot: number,
+    node: number,
+    start: number,
+    end: number,
+    depth: number,
+    g: number,
+    h: number,
+    hist: Float64Array | undefined,
+  ): void {
+    this.stackNode[slot] = node;
+    this.stackStart[slot] = start;
+    this.stackEnd[slot] = end;
+    this.stackDepth[slot] = depth;
+    this.stackGrad[slot] = g;
+    this.stackHess[slot] = h;
+    this.stackHist[slot] = hist;
+  }
+
+  /** Leaf weight −G/(H+λ) scaled by the learning rate, added to the margins of the leaf's rows. */
+  private makeLeaf(node: number, start: number, end: number, g: number, h: number, margin: Float64Array): void {
+    const { lambda, learningRate } = this.settings;
+    const denominator = h + lambda;
+    const value = denominator > 0 ? (-g / denominator) * learningRate : 0;
+    this.nodes.value[node] = value;
+    const rows = this.rows;
+    for (let k = start; k < end; k++) margin[rows[k]] += value;
+  }
+
+  /** Stable in-place partition of rows[start..end): bins ≤ splitBin first. Returns the boundary. */
+  private partition(start: number, end: number, feature: number, splitBin: number): number {
+    const { bins, nRows } = this.binned;
+    const rows = this.rows;
+    const spare = this.spare;
+    const col = feature * nRows;
+    let l = start;
+    let r = 0;
+    for (let k = start; k < end; k++) {
+      const row = rows[k];
+      if (bins[col + row] <= splitBin) rows[l++] = row;
+      else spare[r++] = row;
+    }
+    for (let k = 0; k < r; k++) rows[l + k] = spare[k];
+    return l;
+  }
+
+  /** Rows left out by subsampling still get the tree's output (walked on their bins). */
+  private addToUnsampled(margin: Float64Array): void {
+    const { bins, nRows } = this.binned;
+    const { feature, left, splitBin, value } = this.nodes;
+    for (let k = this.nSampled; k < nRows; k++) {
+      const row = this.rows[k];
+      let node = 0;
+      while (feature[node] >= 0) {
+        node = bins[feature[node] * nRows + row] <= splitBin[node] ? left[node] : left[node] + 1;
+      }
+      margin[row] += value[node];
+    }
+  }
+
+  private acquire(): Float64Array {
+    return this.freeHistograms.pop() ?? new Float64Array(this.histograms.size);
+  }
+
+  private release(hist: Float64Array): void {
+    this.freeHistograms.push(hist);
+  }
+}
