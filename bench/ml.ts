@@ -128,7 +128,10 @@ function measureOurs(m: BenchModel, train: LabelledMatrix, test: LabelledMatrix)
 /** One small fit + predict first, so V8 has compiled the hot loops before the timed run (Python's are precompiled). */
 function warmUp(m: BenchModel, train: LabelledMatrix): void {
   const n = Math.min(train.nRows, 2000);
-  const slice = takeLabelled(train, Int32Array.from({ length: n }, (_, i) => i));
+  const slice = takeLabelled(
+    train,
+    Int32Array.from({ length: n }, (_, i) => i),
+  );
   const model = createModel(m.model, m.params, 42);
   model.fit(slice);
   model.predict(slice);

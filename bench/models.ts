@@ -13,4 +13,12 @@ export const BENCH_MODELS: readonly BenchModel[] = [
   { label: 'RandomForest 100 trees', model: 'RandomForest', params: { n_estimators: 100 } },
   { label: 'SVC rbf C=1', model: 'SVC', params: { kernel: 'rbf', C: 1 } },
   { label: 'KNN k=5', model: 'KNN', params: { n_neighbors: 5 } },
+  { label: 'GradientBoosting 100', model: 'GradientBoosting', params: { n_estimators: 100 } },
+  {
+    label: 'AdaBoost 100 (SAMME)',
+    model: 'AdaBoost',
+    params: { n_estimators: 100 },
+    sklearnParams: { n_estimators: 100, algorithm: 'SAMME' },
+  },
+  { label: 'MLP (100)', model: 'MLP', params: { hidden_layer_sizes: [100] } },
 ];

@@ -96,7 +96,11 @@ function searchFlags(values: {
   return { workers, search, trials, earlyStop };
 }
 
-function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T | undefined {
+function oneOf<T extends string>(
+  name: string,
+  raw: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
   if (raw === undefined) return undefined;
   const match = allowed.find((a) => a === raw);
   if (!match) throw new UsageError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
@@ -128,7 +132,8 @@ function printProgress(event: TrainProgress): void {
       break;
     case 'model-done': {
       const stopped = event.entry.results?.filter((r) => r.stopped).length ?? 0;
-      const note = stopped > 0 ? ` (${stopped} of ${event.entry.configurations} configurations stopped early)` : '';
+      const note =
+        stopped > 0 ? ` (${stopped} of ${event.entry.configurations} configurations stopped early)` : '';
       process.stderr.write(
         `  ${event.entry.model}: cv ${event.entry.cvAccuracy.toFixed(4)}, test ${event.entry.testAccuracy.toFixed(4)}, ${event.entry.fitSeconds.toFixed(2)} s${note}\n`,
       );

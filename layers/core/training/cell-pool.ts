@@ -9,6 +9,8 @@ import { toShared } from './shared-dataset.ts';
 
 /** A CellRunner on worker threads; `destroy` ends the threads so the process can exit. */
 export interface CellPool extends CellRunner {
+  /** Worker threads currently alive (0 once destroyed). */
+  liveThreads(): number;
   destroy(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export function createCellPool(
   return {
     concurrency: workers,
     run: (cell) => pool.run(cell),
+    liveThreads: () => pool.threads.length,
     destroy: () => pool.destroy(),
   };
 }

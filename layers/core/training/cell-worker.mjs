@@ -4,6 +4,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 const worker = import('./cell-worker.ts');
+// A failed load surfaces in the first task's result; without this it would also kill the thread.
+worker.catch(() => {});
 
 export default async function runTask(task) {
   return (await worker).runTask(task);

@@ -14,7 +14,10 @@ export interface SharedDataset {
   /** Int32 class indices (LabelledMatrix.y). */
   readonly y: SharedArrayBuffer;
   /** Per fold, Int32 train row indices then validation row indices. */
-  readonly folds: ReadonlyArray<{ readonly train: SharedArrayBuffer; readonly validation: SharedArrayBuffer }>;
+  readonly folds: ReadonlyArray<{
+    readonly train: SharedArrayBuffer;
+    readonly validation: SharedArrayBuffer;
+  }>;
 }
 
 function shareInt32(a: Int32Array): SharedArrayBuffer {

@@ -8,7 +8,7 @@ import { confusionMatrix } from '../../ml/metrics/confusion-matrix.ts';
 import type { Classifier, ModelJSON, ModelName } from '../../ml/models/classifier.ts';
 import { MODEL_NAMES } from '../../ml/models/classifier.ts';
 import { permutationImportance } from '../../ml/models/permutation-importance.ts';
-import { availableModels, createModel, modelSpec, parseParams } from '../../ml/models/registry.ts';
+import { availableModels, createModel, parseParams } from '../../ml/models/registry.ts';
 import type { CellRunner, EarlyStopping, SearchEntry, SearchStrategy } from '../../ml/search/cell-search.ts';
 import {
   inProcessRunner,
@@ -96,7 +96,10 @@ const DEFAULT_FOLDS = 5;
  * The paper's pipeline, in-process: prepare (impute, one-hot, scale, stratified 80/20 split), grid search
  * each model with stratified k-fold CV, refit the best configuration on the whole training split, score
  * the test split. The best model is the highest test accuracy; ties go to the earlier model in the
- * paper's order.
+ * paper's order. CV cells run in this thread or, with `workers` > 1, on a worker pool made for this call
+ * (the training split is shared with the workers once) and destroyed before returning; the results are
+ * the same either way. `search: 'random'` and `earlyStop: 'median'` change what is evaluated (see
+ * TrainOptions).
  */
 export async function trainInProcess(
   source: AsyncIterable<string | Uint8Array> | string,

@@ -1,7 +1,9 @@
 import { ParamsError } from '../errors.ts';
+import { adaBoostSpec } from './adaboost.ts';
 import type { Classifier, ModelJSON, ModelName, ModelSpec } from './classifier.ts';
 import { isModelName } from './classifier.ts';
 import { decisionTreeSpec } from './decision-tree.ts';
+import { gradientBoostingSpec } from './gradient-boosting.ts';
 import { knnSpec } from './knn.ts';
 import { logisticRegressionSpec } from './logistic-regression.ts';
 import { mlpSpec } from './mlp.ts';
@@ -15,6 +17,8 @@ const SPECS: Partial<Record<ModelName, ModelSpec>> = {
   RandomForest: randomForestSpec,
   SVC: svcSpec,
   KNN: knnSpec,
+  GradientBoosting: gradientBoostingSpec,
+  AdaBoost: adaBoostSpec,
   MLP: mlpSpec,
 };
 

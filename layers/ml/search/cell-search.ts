@@ -210,7 +210,14 @@ function summarize(
         records.push({ config: c, fold, status: 'stopped', score: Number.NaN, fitSeconds: 0 });
       }
     }
-    return { params, foldScores, fitSeconds, foldsDone, stopped: foldsDone < k, ...summarizeScores(foldScores) };
+    return {
+      params,
+      foldScores,
+      fitSeconds,
+      foldsDone,
+      stopped: foldsDone < k,
+      ...summarizeScores(foldScores),
+    };
   });
   const ranks = rankWithStopped(
     partial.map((p) => p.mean),

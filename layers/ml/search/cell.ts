@@ -48,6 +48,12 @@ export function runCell(
       fold: cell.fold,
     });
   }
-  const { score, fitSeconds } = scoreCell(resolve(cell.model), cell.params, data, folds[cell.fold], cell.seed);
+  const { score, fitSeconds } = scoreCell(
+    resolve(cell.model),
+    cell.params,
+    data,
+    folds[cell.fold],
+    cell.seed,
+  );
   return { score, fitSeconds, status: 'ok' };
 }

@@ -200,7 +200,9 @@ describe('searchCells with the median stopping rule', () => {
       });
       expect(strip(result)).toEqual(strip(reference));
       // Out of order for real: some cell ran before an earlier one in configuration-major order.
-      const order = runner.ran.map((cell) => configs.findIndex((c) => c.scores === cell.params.scores) * K + cell.fold);
+      const order = runner.ran.map(
+        (cell) => configs.findIndex((c) => c.scores === cell.params.scores) * K + cell.fold,
+      );
       expect(order).not.toEqual([...order].sort((a, b) => a - b));
     }
   });

@@ -50,7 +50,8 @@ describe('sampleGrid', () => {
     const counts = new Map<number, number>();
     const seeds = 3000;
     for (let seed = 0; seed < seeds; seed++) {
-      for (const { n } of sampleGrid(small, 2, seed)) counts.set(n as number, (counts.get(n as number) ?? 0) + 1);
+      for (const { n } of sampleGrid(small, 2, seed))
+        counts.set(n as number, (counts.get(n as number) ?? 0) + 1);
     }
     // Each of 6 values is expected 3000·2/6 = 1000 times; allow ±10 % (about 3.3 standard deviations).
     expect([...counts.keys()].sort()).toEqual([1, 2, 3, 4, 5, 6]);
@@ -79,11 +80,15 @@ describe('random search through searchCells', () => {
     const configs = searchConfigurations(knnGrid, { search: 'random', trials: 4, seed: 8 });
     expect(configs).toEqual(sampleGrid(knnGrid, 4, 8));
     const spec = knnSpec(newCalls()) as unknown as ModelSpec;
-    const result = await searchCells(configs, inProcessRunner(data, folds, () => spec), {
-      model: 'KNN',
-      nFolds: folds.length,
-      seed: 1,
-    });
+    const result = await searchCells(
+      configs,
+      inProcessRunner(data, folds, () => spec),
+      {
+        model: 'KNN',
+        nFolds: folds.length,
+        seed: 1,
+      },
+    );
     expect(result.results.map((r) => r.params)).toEqual(configs);
     for (const entry of result.results) {
       const alone = gridSearch(knnSpec(newCalls()), { n_neighbors: [entry.params.n_neighbors] }, data, {
@@ -102,11 +107,15 @@ describe('random search through searchCells', () => {
     const firstInGridOrder = Math.min(...configs.map((c) => c.threshold as number));
     expect(configs[0].threshold).not.toBe(firstInGridOrder);
     const spec = thresholdSpec(newCalls()) as unknown as ModelSpec;
-    const result = await searchCells(configs, inProcessRunner(data, folds, () => spec), {
-      model: 'DecisionTree',
-      nFolds: folds.length,
-      seed: 1,
-    });
+    const result = await searchCells(
+      configs,
+      inProcessRunner(data, folds, () => spec),
+      {
+        model: 'DecisionTree',
+        nFolds: folds.length,
+        seed: 1,
+      },
+    );
     expect(new Set(result.results.map((r) => r.meanScore)).size).toBe(1);
     expect(result.bestParams).toEqual(configs[0]);
   });

@@ -1,16 +1,13 @@
 import type { FeatureMatrix } from '../../data/matrix.ts';
+import { chooseCuts } from './quantile-summary.ts';
 
 /**
  * The training features as small bin indices, as xgboost's `hist` method sees them.
  *
  * Bin b of feature j holds the values in [cut[b-1], cut[b]) (bin 0 is open below, the last bin open
  * above), so a split "bins ≤ s go left" is the real-valued test `value < cut[s]`: the stored threshold
- * is the bin's exclusive upper edge and prediction needs no binning (xgboost's convention).
- *
- * Cuts are exact quantiles of the training column (xgboost 1.7 uses a weighted quantile sketch): with at
- * most maxBin distinct values every distinct value gets its own bin, as the sketch does on small data;
- * otherwise cut k is the value at rank ⌊k·n/maxBin⌋ of the sorted column, k = 1..maxBin-1, duplicates
- * dropped.
+ * is the bin's exclusive upper edge and prediction needs no binning (xgboost's convention). How the
+ * cuts are chosen: quantile-summary.ts.
  */
 export interface BinnedFeatures {
   readonly nRows: number;
@@ -36,35 +33,14 @@ export function binFeatures(x: FeatureMatrix, maxBin: number): BinnedFeatures {
     const column = values.subarray(j * n, (j + 1) * n);
     sorted.set(column);
     sorted.sort();
+    const featureCuts = chooseCuts(sorted, maxBin);
     const offset = binOffset[j];
-    const nCuts = chooseCuts(sorted, maxBin, cuts, offset);
-    binCount[j] = nCuts + 1;
-    binOffset[j + 1] = offset + nCuts + 1;
-    assignBins(column, cuts, offset, nCuts, bins, j * n);
+    cuts.set(featureCuts, offset);
+    binCount[j] = featureCuts.length + 1;
+    binOffset[j + 1] = offset + featureCuts.length + 1;
+    assignBins(column, cuts, offset, featureCuts.length, bins, j * n);
   }
   return { nRows: n, nFeatures: d, bins, binCount, binOffset, cuts };
-}
-
-/** Writes the cuts of one sorted column at cuts[offset..] and returns how many there are. */
-function chooseCuts(sorted: Float64Array, maxBin: number, cuts: Float64Array, offset: number): number {
-  const n = sorted.length;
-  let distinct = n === 0 ? 0 : 1;
-  for (let i = 1; i < n && distinct <= maxBin; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-  let count = 0;
-  if (distinct <= maxBin) {
-    // Every distinct value but the smallest starts a bin.
-    for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) cuts[offset + count++] = sorted[i];
-    return count;
-  }
-  let previous = sorted[0];
-  for (let k = 1; k < maxBin; k++) {
-    const v = sorted[Math.floor((k * n) / maxBin)];
-    if (v > previous) {
-      cuts[offset + count++] = v;
-      previous = v;
-    }
-  }
-  return count;
 }
 
 /** Bin of each value = number of cuts ≤ value (binary search over the feature's cuts). */

@@ -200,10 +200,14 @@ export class HistTreeBuilder {
     const col = feature * nRows;
     let l = start;
     let r = 0;
+    // Branch-free: which side a row goes is a coin flip to the branch predictor.
     for (let k = start; k < end; k++) {
       const row = rows[k];
-      if (bins[col + row] <= splitBin) rows[l++] = row;
-      else spare[r++] = row;
+      const right = (splitBin - bins[col + row]) >>> 31;
+      rows[l] = row;
+      spare[r] = row;
+      l += 1 - right;
+      r += right;
     }
     for (let k = 0; k < r; k++) rows[l + k] = spare[k];
     return l;
