@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { Fold } from '../../ml/data/folds.ts';
 import type { LabelledMatrix } from '../../ml/data/matrix.ts';
-import type { CellResult, CellTask } from '../../ml/search/cell.ts';
+import type { CellTask } from '../../ml/search/cell.ts';
 import type { CellRunner } from '../../ml/search/cell-search.ts';
+import type { CellReply } from './cell-reply.ts';
+import { reviveMlError } from './cell-reply.ts';
 import { toShared } from './shared-dataset.ts';
 
 /** A CellRunner on worker threads; `destroy` ends the threads so the process can exit. */
@@ -24,6 +26,7 @@ const WORKER = fileURLToPath(new URL('./cell-worker.mjs', import.meta.url));
 /**
  * A piscina pool whose workers all see one copy of the training matrix and folds (SharedArrayBuffers in
  * workerData), so a task is only (model, params, fold, seed) and a result only (score, fitSeconds, status).
+ * An MlError thrown by a cell is rethrown here as the same class.
  */
 export function createCellPool(
   data: LabelledMatrix,
@@ -34,7 +37,7 @@ export function createCellPool(
   if (!Number.isInteger(workers) || workers < 1) {
     throw new RangeError(`cell pool: workers must be an integer ≥ 1, got ${workers}`);
   }
-  const pool = new Piscina<CellTask, CellResult>({
+  const pool = new Piscina<CellTask, CellReply>({
     filename: WORKER,
     minThreads: workers,
     maxThreads: workers,
@@ -42,7 +45,11 @@ export function createCellPool(
   });
   return {
     concurrency: workers,
-    run: (cell) => pool.run(cell),
+    run: async (cell) => {
+      const reply = await pool.run(cell);
+      if ('error' in reply) throw reviveMlError(reply.error);
+      return reply.result;
+    },
     liveThreads: () => pool.threads.length,
     destroy: () => pool.destroy(),
   };

@@ -1,6 +1,9 @@
 import { workerData } from 'node:worker_threads';
-import type { CellResult, CellTask } from '../../ml/search/cell.ts';
+import { MlError } from '../../ml/errors.ts';
+import type { CellTask } from '../../ml/search/cell.ts';
 import { runCell } from '../../ml/search/cell.ts';
+import type { CellReply } from './cell-reply.ts';
+import { serializeMlError } from './cell-reply.ts';
 import type { SharedDataset } from './shared-dataset.ts';
 import { fromShared } from './shared-dataset.ts';
 
@@ -10,6 +13,11 @@ import { fromShared } from './shared-dataset.ts';
  */
 const { data, folds } = fromShared(workerData as SharedDataset);
 
-export function runTask(task: CellTask): CellResult {
-  return runCell(data, folds, task);
+export function runTask(task: CellTask): CellReply {
+  try {
+    return { result: runCell(data, folds, task) };
+  } catch (error) {
+    if (error instanceof MlError) return { error: serializeMlError(error) };
+    throw error;
+  }
 }

@@ -110,6 +110,10 @@ export async function trainInProcess(
   const seed = options.seed ?? DEFAULT_SEED;
   const folds = options.folds ?? DEFAULT_FOLDS;
   const models = chooseModels(options.models);
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new TrainInputError(`workers must be an integer ≥ 1, got ${workers}`, { workers });
+  }
   const search = options.search ?? 'grid';
   const earlyStop = options.earlyStop ?? (search === 'random' ? 'median' : 'none');
   const plans = models.map((model) => {
@@ -126,7 +130,6 @@ export async function trainInProcess(
   });
 
   const cvFolds = searchFolds(prepared.train, { folds, seed, shuffle: true });
-  const workers = options.workers ?? 1;
   const pool = workers > 1 ? createCellPool(prepared.train, cvFolds, { workers }) : undefined;
   const runner: CellRunner = pool ?? inProcessRunner(prepared.train, cvFolds);
   const leaderboard: LeaderboardEntry[] = [];

@@ -167,7 +167,10 @@ export async function searchCells(
         next++;
         if (stoppedAt[config] >= 0) continue;
         inFlight++;
-        runner.run({ model: opts.model, params: configs[config], fold, seed: opts.seed }).then(
+        // Wrapped so a runner that throws instead of rejecting fails the search the same way.
+        new Promise<CellResult>((settle) =>
+          settle(runner.run({ model: opts.model, params: configs[config], fold, seed: opts.seed })),
+        ).then(
           (result) => {
             inFlight--;
             cells[config][fold] = result;

@@ -9,6 +9,7 @@ import { createCellPool } from '../../../layers/core/training/cell-pool.ts';
 import type { TrainOptions, TrainResult } from '../../../layers/core/training/train-in-process.ts';
 import { trainInProcess } from '../../../layers/core/training/train-in-process.ts';
 import { prepareCsv } from '../../../layers/ml/data/prepare.ts';
+import { ParamsError } from '../../../layers/ml/errors.ts';
 import { runCell } from '../../../layers/ml/search/cell.ts';
 import { searchFolds } from '../../../layers/ml/search/cell-search.ts';
 
@@ -51,9 +52,10 @@ describe('cell pool', () => {
     const folds = searchFolds(prepared.train, { folds: 5, seed: 42 });
     const pool = createCellPool(prepared.train, folds, { workers: 1 });
     try {
-      await expect(
-        pool.run({ model: 'DecisionTree', params: { max_depth: 3 }, fold: 99, seed: 1 }),
-      ).rejects.toThrow(/fold 99 is out of range/);
+      const outOfRange = pool.run({ model: 'DecisionTree', params: { max_depth: 3 }, fold: 99, seed: 1 });
+      await expect(outOfRange).rejects.toThrow(/fold 99 is out of range/);
+      // The same class as in-process, so callers (the CLI's exit code) cannot tell the difference.
+      await expect(outOfRange).rejects.toBeInstanceOf(ParamsError);
       const ok = await pool.run({ model: 'DecisionTree', params: { max_depth: 3 }, fold: 0, seed: 1 });
       expect(ok.status).toBe('ok');
     } finally {
@@ -111,8 +113,8 @@ describe('synergy train --workers 2', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('exits by itself once done (the pool leaves no thread behind) and prints the usual JSON', async () => {
-    // A process kept alive by a forgotten pool would hit the timeout and be killed, failing the test.
+  it('exits by itself once done and prints the usual JSON', async () => {
+    // A process kept alive by a busy or leaked handle would hit the timeout and be killed, failing the test.
     const run = promisify(execFile);
     const { stdout } = await run(
       process.execPath,
@@ -137,5 +139,49 @@ describe('synergy train --workers 2', () => {
       'params',
       'testAccuracy',
     ]);
+  });
+
+  it('runs random search with --trials on the pool and keeps the --json shape', async () => {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [
+        'bin/synergy.mjs',
+        'train',
+        join(dir, 'data.csv'),
+        '--models',
+        'KNN',
+        '--search',
+        'random',
+        '--trials',
+        '2',
+        '--workers',
+        '2',
+        '--json',
+      ],
+      { timeout: 50_000, killSignal: 'SIGKILL' },
+    );
+    expect(stderr).toBe('');
+    const json = JSON.parse(stdout);
+    expect(Object.keys(json).sort()).toEqual(['best', 'leaderboard', 'seconds']);
+    expect(json.leaderboard.map((e: { model: string }) => e.model)).toEqual(['KNN']);
+  });
+
+  it.each([
+    [['--search', 'bayes'], /--search must be one of grid, random/],
+    [['--trials', '3'], /--trials only applies to --search random/],
+    [['--search', 'random', '--trials', '0'], /--trials must be at least 1/],
+    [['--workers', '0'], /--workers must be at least 1/],
+    [['--early-stop', 'asha'], /--early-stop must be one of none, median/],
+  ])('rejects %j with exit code 2', async (flags, message) => {
+    const failure = await promisify(execFile)(
+      process.execPath,
+      ['bin/synergy.mjs', 'train', join(dir, 'data.csv'), ...flags],
+      { timeout: 50_000, killSignal: 'SIGKILL' },
+    ).then(
+      () => undefined,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toMatch(message);
   });
 });
