@@ -20,5 +20,6 @@ export const BENCH_MODELS: readonly BenchModel[] = [
     params: { n_estimators: 100 },
     sklearnParams: { n_estimators: 100, algorithm: 'SAMME' },
   },
+  { label: 'XGBoost 100 (hist)', model: 'XGBoost', params: { n_estimators: 100 } },
   { label: 'MLP (100)', model: 'MLP', params: { hidden_layer_sizes: [100] } },
 ];

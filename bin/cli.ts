@@ -9,7 +9,7 @@ Commands:
                 5-fold CV, refit, score the test split, print the leaderboard and the best model.
       --target <col>      target column (default: the last column)
       --models A,B        models to train (default: all): LogisticRegression, DecisionTree,
-                          RandomForest, SVC, KNN
+                          RandomForest, SVC, KNN, GradientBoosting, AdaBoost, XGBoost, MLP
       --config <file>     JSON: {"models":[…],"grids":{"Model":{"param":[…]}},"folds":5,"seed":42,"testSize":0.2}
       --seed <n>          random seed (default 42)
       --test-size <f>     test fraction (default 0.2)

@@ -9,8 +9,9 @@ import { logisticRegressionSpec } from './logistic-regression.ts';
 import { mlpSpec } from './mlp.ts';
 import { randomForestSpec } from './random-forest.ts';
 import { svcSpec } from './svc.ts';
+import { xgboostSpec } from './xgboost.ts';
 
-/** Every model Synergy can train, by the paper's names. GradientBoosting, AdaBoost, XGBoost and MLP join later. */
+/** Every model Synergy can train, by the paper's names. */
 const SPECS: Partial<Record<ModelName, ModelSpec>> = {
   LogisticRegression: logisticRegressionSpec,
   DecisionTree: decisionTreeSpec,
@@ -19,6 +20,7 @@ const SPECS: Partial<Record<ModelName, ModelSpec>> = {
   KNN: knnSpec,
   GradientBoosting: gradientBoostingSpec,
   AdaBoost: adaBoostSpec,
+  XGBoost: xgboostSpec,
   MLP: mlpSpec,
 };
 

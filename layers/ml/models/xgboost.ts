@@ -1,5 +1,5 @@
 import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
-import { DataError, MlError, ModelFormatError } from '../errors.ts';
+import { DataError, MlError, ModelFormatError, ParamsError } from '../errors.ts';
 import { argmaxRows, type Classifier, type ModelJSON, type ModelSpec } from './classifier.ts';
 import { checkEnvelope } from './tree/serialize.ts';
 import { checkFeatureCount, checkTrainingData } from './tree/training-data.ts';
@@ -125,9 +125,23 @@ function fromJSON(json: ModelJSON): XGBoost {
   return new XGBoost(params.data, 0, fittedFrom(trees, nFeatures, nClasses));
 }
 
+/** Validates hyperparameters (xgboost's scikit-learn names), filling in the defaults. */
+export function parseXGBoostParams(params: unknown): XGBoostParams {
+  const parsed = xgboostParams.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join('.');
+    throw new ParamsError(`${MODEL}: invalid parameter ${field || '(params)'}: ${issue.message}`, {
+      model: MODEL,
+      field,
+    });
+  }
+  return parsed.data;
+}
+
 export const xgboostSpec: ModelSpec<XGBoostParams> = {
   name: MODEL,
   params: xgboostParams,
-  create: (params, seed) => new XGBoost(params, seed),
+  create: (params, seed) => new XGBoost(parseXGBoostParams(params), seed),
   fromJSON,
 };

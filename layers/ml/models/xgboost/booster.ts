@@ -24,24 +24,20 @@ export function boostTrees(train: LabelledMatrix, params: XGBoostParams, seed: n
     minChildWeight: params.min_child_weight,
   });
   const margin = new Float64Array(width * n);
-  const grad = new Float64Array(width * n);
-  const hess = new Float64Array(width * n);
-  const perClass = (a: Float64Array) =>
-    Array.from({ length: width }, (_, c) => a.subarray(c * n, (c + 1) * n));
-  const classMargin = perClass(margin);
-  const classGrad = perClass(grad);
-  const classHess = perClass(hess);
+  const classMargin = Array.from({ length: width }, (_, c) => margin.subarray(c * n, (c + 1) * n));
+  const classGradHess = Array.from({ length: width }, () => new Float64Array(2 * n));
   const sampler = new FeatureSampler(d, params.colsample_bytree);
   const rng = new Random(seed);
   const trees: BoostedTree[] = [];
   for (let round = 0; round < params.n_estimators; round++) {
-    if (width === 1) logisticGradients(margin, y, grad, hess);
-    else softmaxGradients(margin, y, nClasses, grad, hess);
+    if (width === 1) logisticGradients(margin, y, classGradHess[0]);
+    else softmaxGradients(margin, y, nClasses, classGradHess);
     for (let c = 0; c < width; c++) {
       // Random draws only where sampling is on, so the default settings use no randomness at all.
-      if (params.subsample < 1) builder.sampleRows(params.subsample, rng);
+      // Without sampling this still restores ascending row order, which the histogram passes read best.
+      builder.sampleRows(params.subsample, params.subsample < 1 ? rng : undefined);
       const nActive = sampler.draw(rng);
-      trees.push(builder.grow(classGrad[c], classHess[c], sampler.features, nActive, classMargin[c]));
+      trees.push(builder.grow(classGradHess[c], sampler.features, nActive, classMargin[c]));
     }
   }
   return trees;

@@ -1,7 +1,8 @@
 /**
  * XGBoost's two classification objectives, on margins laid out class-major (`margin[k * n + i]`).
- * binary:logistic has one margin per row; multi:softprob one per class. Hessians are floored at 1e-16
- * as xgboost does, so a leaf's hessian sum is never zero.
+ * binary:logistic has one margin per row; multi:softprob one per class. Gradients and hessians are
+ * written interleaved per class (`gradHess[k][2i]`, `gradHess[k][2i + 1]`), the layout the histogram
+ * passes read. Hessians are floored at 1e-16 as xgboost does, so a leaf's hessian sum is never zero.
  */
 const MIN_HESSIAN = 1e-16;
 
@@ -10,16 +11,11 @@ export function sigmoid(m: number): number {
 }
 
 /** binary:logistic: g = p − y, h = p(1 − p). */
-export function logisticGradients(
-  margin: Float64Array,
-  y: Int32Array,
-  grad: Float64Array,
-  hess: Float64Array,
-): void {
+export function logisticGradients(margin: Float64Array, y: Int32Array, gradHess: Float64Array): void {
   for (let i = 0; i < y.length; i++) {
     const p = sigmoid(margin[i]);
-    grad[i] = p - y[i];
-    hess[i] = Math.max(p * (1 - p), MIN_HESSIAN);
+    gradHess[2 * i] = p - y[i];
+    gradHess[2 * i + 1] = Math.max(p * (1 - p), MIN_HESSIAN);
   }
 }
 
@@ -31,8 +27,7 @@ export function softmaxGradients(
   margin: Float64Array,
   y: Int32Array,
   nClasses: number,
-  grad: Float64Array,
-  hess: Float64Array,
+  gradHess: readonly Float64Array[],
 ): void {
   const n = y.length;
   for (let i = 0; i < n; i++) {
@@ -41,13 +36,14 @@ export function softmaxGradients(
     let sum = 0;
     for (let k = 0; k < nClasses; k++) {
       const e = Math.exp(margin[k * n + i] - max);
-      grad[k * n + i] = e;
+      gradHess[k][2 * i] = e;
       sum += e;
     }
     for (let k = 0; k < nClasses; k++) {
-      const p = grad[k * n + i] / sum;
-      grad[k * n + i] = y[i] === k ? p - 1 : p;
-      hess[k * n + i] = Math.max(2 * p * (1 - p), MIN_HESSIAN);
+      const gh = gradHess[k];
+      const p = gh[2 * i] / sum;
+      gh[2 * i] = y[i] === k ? p - 1 : p;
+      gh[2 * i + 1] = Math.max(2 * p * (1 - p), MIN_HESSIAN);
     }
   }
 }
@@ -56,7 +52,13 @@ export function softmaxGradients(
  * One row's margins (1 for binary, nClasses otherwise) as nClasses probabilities. `margins` and `out` may
  * be the same array at the same offset: every slot is read before it is written.
  */
-export function marginsToProba(margins: Float64Array, mOff: number, nClasses: number, out: Float64Array, oOff: number): void {
+export function marginsToProba(
+  margins: Float64Array,
+  mOff: number,
+  nClasses: number,
+  out: Float64Array,
+  oOff: number,
+): void {
   if (nClasses === 2) {
     const p = sigmoid(margins[mOff]);
     out[oOff] = 1 - p;

@@ -1,5 +1,6 @@
 import type { FeatureMatrix } from '../../data/matrix.ts';
-import { chooseCuts } from './quantile-summary.ts';
+import { ColumnSorter } from './column-sort.ts';
+import { chooseCuts, summaryScratch } from './quantile-summary.ts';
 
 /**
  * The training features as small bin indices, as xgboost's `hist` method sees them.
@@ -29,38 +30,24 @@ export function binFeatures(x: FeatureMatrix, maxBin: number): BinnedFeatures {
   const binOffset = new Int32Array(d + 1);
   const cuts = new Float64Array(d * maxBin);
   const sorted = new Float64Array(n);
+  const scratch = summaryScratch(n);
+  const sorter = new ColumnSorter(n);
   for (let j = 0; j < d; j++) {
     const column = values.subarray(j * n, (j + 1) * n);
-    sorted.set(column);
-    sorted.sort();
-    const featureCuts = chooseCuts(sorted, maxBin);
+    const order = sorter.sort(column, sorted);
+    const featureCuts = chooseCuts(sorted, maxBin, scratch);
     const offset = binOffset[j];
     cuts.set(featureCuts, offset);
     binCount[j] = featureCuts.length + 1;
     binOffset[j + 1] = offset + featureCuts.length + 1;
-    assignBins(column, cuts, offset, featureCuts.length, bins, j * n);
+    // Bin = number of cuts ≤ value: one walk through the column in sorted order.
+    const out = j * n;
+    let bin = 0;
+    for (let k = 0; k < n; k++) {
+      const v = sorted[k];
+      while (bin < featureCuts.length && featureCuts[bin] <= v) bin++;
+      bins[out + order[k]] = bin;
+    }
   }
   return { nRows: n, nFeatures: d, bins, binCount, binOffset, cuts };
-}
-
-/** Bin of each value = number of cuts ≤ value (binary search over the feature's cuts). */
-function assignBins(
-  column: Float64Array,
-  cuts: Float64Array,
-  offset: number,
-  nCuts: number,
-  bins: Uint8Array,
-  out: number,
-): void {
-  for (let i = 0; i < column.length; i++) {
-    const v = column[i];
-    let lo = 0;
-    let hi = nCuts;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cuts[offset + mid] <= v) lo = mid + 1;
-      else hi = mid;
-    }
-    bins[out + i] = lo;
-  }
 }

@@ -16,7 +16,7 @@ const SKETCH_FACTOR = 8;
 const f32 = Math.fround;
 
 /** A quantile summary: value i covers ranks [rmin, rmax]; wmin is the weight of the value itself. */
-interface Summary {
+export interface Summary {
   size: number;
   readonly value: Float64Array;
   readonly rmin: Float64Array;
@@ -34,10 +34,22 @@ function emptySummary(capacity: number): Summary {
   };
 }
 
-/** Returns the cuts (strictly increasing, at most maxBin − 1) of a sorted, finite, non-empty column. */
-export function chooseCuts(sorted: Float64Array, maxBin: number): Float64Array {
+/** Reusable storage for the exact summary of columns of up to `capacity` rows. */
+export function summaryScratch(capacity: number): Summary {
+  return emptySummary(capacity);
+}
+
+/**
+ * Returns the cuts (strictly increasing, at most maxBin − 1) of a sorted, finite, non-empty column.
+ * `scratch` (from summaryScratch, at least the column's length) is overwritten.
+ */
+export function chooseCuts(
+  sorted: Float64Array,
+  maxBin: number,
+  scratch = summaryScratch(sorted.length),
+): Float64Array {
   const n = sorted.length;
-  let summary = exactSummary(sorted);
+  let summary = exactSummary(sorted, scratch);
   const nBins = Math.min(maxBin, n);
   summary = prune(summary, sketchLimit(n, nBins));
   const intermediate = Math.min(n, maxBin * SKETCH_FACTOR);
@@ -53,9 +65,9 @@ export function chooseCuts(sorted: Float64Array, maxBin: number): Float64Array {
   return Float64Array.from(cuts);
 }
 
-function exactSummary(sorted: Float64Array): Summary {
+function exactSummary(sorted: Float64Array, s: Summary): Summary {
   const n = sorted.length;
-  const s = emptySummary(n);
+  s.size = 0;
   let i = 0;
   while (i < n) {
     let j = i + 1;

@@ -55,7 +55,8 @@ export function boostedTreeFromJSON(json: unknown, nFeatures: number, where: str
         fail(`node ${i} has invalid children ${l}, ${right[i]}`);
       }
     }
-    if (!Number.isFinite(threshold[i]) || !Number.isFinite(value[i])) fail(`node ${i} holds a non-finite number`);
+    if (!Number.isFinite(threshold[i]) || !Number.isFinite(value[i]))
+      fail(`node ${i} holds a non-finite number`);
     if (!(gain[i] >= 0 && Number.isFinite(gain[i]))) fail(`node ${i} has an invalid gain`);
   }
   return {

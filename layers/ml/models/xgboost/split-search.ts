@@ -53,8 +53,12 @@ export function findBestSplit(
     let gl = 0;
     let hl = 0;
     for (let b = 0; b < lastSplit; b++) {
-      gl += hist[base + 2 * b];
-      hl += hist[base + 2 * b + 1];
+      const binGrad = hist[base + 2 * b];
+      const binHess = hist[base + 2 * b + 1];
+      // An empty bin moves no row, so the split after it equals the one before (the first one wins).
+      if (binHess === 0 && binGrad === 0) continue;
+      gl += binGrad;
+      hl += binHess;
       if (hl < minChildWeight || hl <= 0) continue;
       const hr = hessSum - hl;
       // Hessians are positive, so H_R only shrinks from here on.

@@ -28,9 +28,13 @@ export class HistTreeBuilder {
   private readonly histograms: HistogramBuilder;
   private readonly nodes = new TreeScratch();
   private readonly best = new SplitCandidate();
-  /** Row indices: rows[0..nSampled) take part in this tree, partitioned in place node by node. */
+  /**
+   * Row indices: rows[0..nSampled) take part in this tree, partitioned in place node by node. `rows` is
+   * the first half of `rowBuffer`; the second half holds the rows going right while a node is split, and
+   * copyWithin moves them back without allocating.
+   */
+  private readonly rowBuffer: Int32Array;
   private readonly rows: Int32Array;
-  private readonly spare: Int32Array;
   private nSampled: number;
   private readonly freeHistograms: Float64Array[] = [];
   // The DFS stack, one slot per pending node.
@@ -47,8 +51,8 @@ export class HistTreeBuilder {
     this.settings = settings;
     this.histograms = new HistogramBuilder(binned);
     const n = binned.nRows;
-    this.rows = new Int32Array(n);
-    this.spare = new Int32Array(n);
+    this.rowBuffer = new Int32Array(2 * n);
+    this.rows = this.rowBuffer.subarray(0, n);
     this.nSampled = n;
     for (let i = 0; i < n; i++) this.rows[i] = i;
     const depth = settings.maxDepth + 2;
@@ -65,9 +69,9 @@ export class HistTreeBuilder {
    * Chooses the rows of the next tree: all of them, or each with probability `fraction` (xgboost's
    * subsample). Sampled rows come first, the others after them, each part ascending.
    */
-  sampleRows(fraction: number, rng: Random): void {
+  sampleRows(fraction: number, rng: Random | undefined): void {
     const n = this.binned.nRows;
-    if (fraction >= 1) {
+    if (fraction >= 1 || rng === undefined) {
       for (let i = 0; i < n; i++) this.rows[i] = i;
       this.nSampled = n;
       return;
@@ -76,9 +80,9 @@ export class HistTreeBuilder {
     let dropped = 0;
     for (let i = 0; i < n; i++) {
       if (rng.next() < fraction) this.rows[kept++] = i;
-      else this.spare[dropped++] = i;
+      else this.rowBuffer[n + dropped++] = i;
     }
-    for (let k = 0; k < dropped; k++) this.rows[kept + k] = this.spare[k];
+    this.rowBuffer.copyWithin(kept, n, n + dropped);
     this.nSampled = kept;
   }
 
@@ -86,13 +90,7 @@ export class HistTreeBuilder {
    * Grows a tree on the sampled rows using the given features (ascending) and adds its output to
    * `margin` for every training row, sampled or not.
    */
-  grow(
-    grad: Float64Array,
-    hess: Float64Array,
-    features: Int32Array,
-    nActive: number,
-    margin: Float64Array,
-  ): BoostedTree {
+  grow(gradHess: Float64Array, features: Int32Array, nActive: number, margin: Float64Array): BoostedTree {
     const { maxDepth } = this.settings;
     const nodes = this.nodes;
     nodes.reset();
@@ -101,14 +99,14 @@ export class HistTreeBuilder {
     let hessSum = 0;
     for (let k = 0; k < m; k++) {
       const r = this.rows[k];
-      gradSum += grad[r];
-      hessSum += hess[r];
+      gradSum += gradHess[2 * r];
+      hessSum += gradHess[2 * r + 1];
     }
     const root = nodes.allocate(1);
     let rootHist: Float64Array | undefined;
     if (maxDepth > 0) {
       rootHist = this.acquire();
-      this.histograms.build(rootHist, this.rows, 0, m, grad, hess, features, nActive);
+      this.histograms.build(rootHist, this.rows, 0, m, gradHess, m === this.binned.nRows, features, nActive);
     }
     let top = 0;
     this.push(top++, root, 0, m, 0, gradSum, hessSum, rootHist);
@@ -133,7 +131,6 @@ export class HistTreeBuilder {
         this.makeLeaf(node, start, end, g, h, margin);
         continue;
       }
-      const mid = this.partition(start, end, best.feature, best.bin);
       const left = nodes.allocate(2);
       nodes.feature[node] = best.feature;
       nodes.threshold[node] = this.binned.cuts[this.binned.binOffset[best.feature] + best.bin];
@@ -143,19 +140,22 @@ export class HistTreeBuilder {
       nodes.gain[node] = best.gain;
       const gl = best.gradLeft;
       const hl = best.hessLeft;
-      let leftHist: Float64Array | undefined;
-      let rightHist: Float64Array | undefined;
-      if (depth + 1 < maxDepth) {
-        const small = this.acquire();
-        const leftIsSmaller = mid - start <= end - mid;
-        if (leftIsSmaller) this.histograms.build(small, this.rows, start, mid, grad, hess, features, nActive);
-        else this.histograms.build(small, this.rows, mid, end, grad, hess, features, nActive);
-        subtractHistogram(hist, small, this.binned.binOffset, features, nActive);
-        leftHist = leftIsSmaller ? small : hist;
-        rightHist = leftIsSmaller ? hist : small;
-      } else {
+      if (depth + 1 >= maxDepth) {
+        // Both children are leaves at the depth limit: credit their rows without partitioning them.
         this.release(hist);
+        this.splitIntoLeaves(node, start, end, g, h, gl, hl, margin);
+        continue;
       }
+      const mid = this.partition(start, end, best.feature, best.bin);
+      const small = this.acquire();
+      const leftIsSmaller = mid - start <= end - mid;
+      if (leftIsSmaller)
+        this.histograms.build(small, this.rows, start, mid, gradHess, false, features, nActive);
+      else this.histograms.build(small, this.rows, mid, end, gradHess, false, features, nActive);
+      // The parent's buffer becomes the larger child's histogram.
+      subtractHistogram(hist, small, this.binned.binOffset, features, nActive);
+      const leftHist = leftIsSmaller ? small : hist;
+      const rightHist = leftIsSmaller ? hist : small;
       this.push(top++, left + 1, mid, end, depth + 1, g - gl, h - hl, rightHist);
       this.push(top++, left, start, mid, depth + 1, gl, hl, leftHist);
     }
@@ -182,34 +182,71 @@ export class HistTreeBuilder {
     this.stackHist[slot] = hist;
   }
 
-  /** Leaf weight −G/(H+λ) scaled by the learning rate, added to the margins of the leaf's rows. */
-  private makeLeaf(node: number, start: number, end: number, g: number, h: number, margin: Float64Array): void {
-    const { lambda, learningRate } = this.settings;
-    const denominator = h + lambda;
-    const value = denominator > 0 ? (-g / denominator) * learningRate : 0;
+  /** Leaf weight −G/(H+λ) scaled by the learning rate (0 for a leaf without hessian and λ = 0). */
+  private leafValue(g: number, h: number): number {
+    const denominator = h + this.settings.lambda;
+    return denominator > 0 ? (-g / denominator) * this.settings.learningRate : 0;
+  }
+
+  /** Makes `node` a leaf and adds its value to the margins of its rows. */
+  private makeLeaf(
+    node: number,
+    start: number,
+    end: number,
+    g: number,
+    h: number,
+    margin: Float64Array,
+  ): void {
+    const value = this.leafValue(g, h);
     this.nodes.value[node] = value;
     const rows = this.rows;
     for (let k = start; k < end; k++) margin[rows[k]] += value;
   }
 
+  /** Children of a split `node` (already set) that are both leaves: values set, rows credited in one pass. */
+  private splitIntoLeaves(
+    node: number,
+    start: number,
+    end: number,
+    g: number,
+    h: number,
+    gl: number,
+    hl: number,
+    margin: Float64Array,
+  ): void {
+    const nodes = this.nodes;
+    const left = nodes.left[node];
+    const leftValue = this.leafValue(gl, hl);
+    const rightValue = this.leafValue(g - gl, h - hl);
+    nodes.value[left] = leftValue;
+    nodes.value[left + 1] = rightValue;
+    const { bins, nRows } = this.binned;
+    const col = nodes.feature[node] * nRows;
+    const splitBin = nodes.splitBin[node];
+    const rows = this.rows;
+    for (let k = start; k < end; k++) {
+      const row = rows[k];
+      margin[row] += bins[col + row] <= splitBin ? leftValue : rightValue;
+    }
+  }
+
   /** Stable in-place partition of rows[start..end): bins ≤ splitBin first. Returns the boundary. */
   private partition(start: number, end: number, feature: number, splitBin: number): number {
     const { bins, nRows } = this.binned;
-    const rows = this.rows;
-    const spare = this.spare;
+    const buffer = this.rowBuffer;
     const col = feature * nRows;
     let l = start;
-    let r = 0;
+    let r = nRows;
     // Branch-free: which side a row goes is a coin flip to the branch predictor.
     for (let k = start; k < end; k++) {
-      const row = rows[k];
+      const row = buffer[k];
       const right = (splitBin - bins[col + row]) >>> 31;
-      rows[l] = row;
-      spare[r] = row;
+      buffer[l] = row;
+      buffer[r] = row;
       l += 1 - right;
       r += right;
     }
-    for (let k = 0; k < r; k++) rows[l + k] = spare[k];
+    buffer.copyWithin(l, nRows, r);
     return l;
   }
 

@@ -28,7 +28,12 @@ const repeat = Number(values.repeat);
 const params = { n_estimators: Number(values['n-estimators']) };
 
 const data = makeClassification({ nRows: 80000, nFeatures: 20, seed: 42 });
-const split = trainTestSplit(data.nRows, { testSize: 0.2, seed: 42, stratify: data.y, nClasses: data.nClasses });
+const split = trainTestSplit(data.nRows, {
+  testSize: 0.2,
+  seed: 42,
+  stratify: data.y,
+  nClasses: data.nClasses,
+});
 const { train, test } = standardize(takeLabelled(data, split.train), takeLabelled(data, split.test));
 
 interface Run {
@@ -99,7 +104,11 @@ const summary: Record<string, unknown> = {
 };
 if (theirs.length > 0) {
   Object.assign(summary, {
-    xgboost: { wall: best(theirs, 'fitSeconds'), cpu: best(theirs, 'cpuSeconds'), accuracy: theirs[0].accuracy },
+    xgboost: {
+      wall: best(theirs, 'fitSeconds'),
+      cpu: best(theirs, 'cpuSeconds'),
+      accuracy: theirs[0].accuracy,
+    },
     wallRatio: best(ours, 'fitSeconds') / best(theirs, 'fitSeconds'),
     cpuRatio: best(ours, 'cpuSeconds') / best(theirs, 'cpuSeconds'),
   });
