@@ -111,13 +111,14 @@ class LogisticRegression implements Classifier {
     // Decision values accumulated column by column (the matrix is column-major), in the same
     // feature order as predictProbaRow so both give bit-identical probabilities.
     const z = new Float64Array(n * rows);
+    const xv = x.values;
     for (let r = 0; r < rows; r++) {
-      const zr = z.subarray(r * n, (r + 1) * n);
-      zr.fill(m.intercept[r]);
+      const base = r * n;
+      z.fill(m.intercept[r], base, base + n);
       for (let j = 0; j < m.nFeatures; j++) {
         const w = m.coef[r * m.nFeatures + j];
         const col = j * n;
-        for (let i = 0; i < n; i++) zr[i] += w * x.values[col + i];
+        for (let i = 0; i < n; i++) z[base + i] += w * xv[col + i];
       }
     }
     const out = new Float64Array(n * k);
