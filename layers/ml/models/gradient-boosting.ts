@@ -15,6 +15,7 @@ import {
 } from './boosting/log-loss.ts';
 import { sampleWithoutReplacement } from './boosting/subsample.ts';
 import { argmaxRows, type Classifier, type ModelJSON, type ModelSpec } from './classifier.ts';
+import { meanThenNormalize } from './tree/ensemble-importances.ts';
 import { type GrowthLimits, TreeGrower } from './tree/grower.ts';
 import { leafOfColumnMajorRow, leafOfRow, type TreeNodes } from './tree/nodes.ts';
 import {
@@ -136,7 +137,7 @@ export class GradientBoosting implements Classifier {
         }
       }
     }
-    normalise(importances, informativeTrees);
+    meanThenNormalize(importances, informativeTrees);
     this.fitted = { nFeatures: d, nClasses, init, trees, importances };
   }
 
@@ -223,16 +224,6 @@ export class GradientBoosting implements Classifier {
     if (this.fitted === undefined) throw new MlError(`${MODEL}: predict called before fit`);
     return this.fitted;
   }
-}
-
-function normalise(importances: Float64Array, nTrees: number): void {
-  if (nTrees === 0) return;
-  let sum = 0;
-  for (let j = 0; j < importances.length; j++) {
-    importances[j] /= nTrees;
-    sum += importances[j];
-  }
-  if (sum > 0) for (let j = 0; j < importances.length; j++) importances[j] /= sum;
 }
 
 function fromJSON(json: ModelJSON): GradientBoosting {

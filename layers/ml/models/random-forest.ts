@@ -4,6 +4,7 @@ import { MlError, ModelFormatError } from '../errors.ts';
 import { Random } from '../random.ts';
 import { argmaxRows, type Classifier, type ModelJSON, type ModelSpec } from './classifier.ts';
 import { classificationCriterion } from './tree/classification-criteria.ts';
+import { meanThenNormalize } from './tree/ensemble-importances.ts';
 import { type GrowthLimits, TreeGrower } from './tree/grower.ts';
 import type { TreeNodes } from './tree/nodes.ts';
 import { PackedForest } from './tree/packed-forest.ts';
@@ -103,7 +104,7 @@ export class RandomForest implements Classifier {
         for (let j = 0; j < d; j++) importances[j] += grown.importances[j];
       }
     }
-    normalise(importances, informativeTrees);
+    meanThenNormalize(importances, informativeTrees);
     this.fitted = {
       nFeatures: d,
       nClasses: train.nClasses,
@@ -161,16 +162,6 @@ export class RandomForest implements Classifier {
     if (this.fitted === undefined) throw new MlError(`${MODEL}: predict called before fit`);
     return this.fitted;
   }
-}
-
-function normalise(importances: Float64Array, nTrees: number): void {
-  if (nTrees === 0) return;
-  let sum = 0;
-  for (let j = 0; j < importances.length; j++) {
-    importances[j] /= nTrees;
-    sum += importances[j];
-  }
-  if (sum > 0) for (let j = 0; j < importances.length; j++) importances[j] /= sum;
 }
 
 function fromJSON(json: ModelJSON): RandomForest {
