@@ -13,6 +13,7 @@ import {
   importancesFromJSON,
   numbers,
   type TreeJSON,
+  toEnvelope,
   treeFromJSON,
   treeToJSON,
 } from './tree/serialize.ts';
@@ -193,15 +194,7 @@ export class AdaBoost implements Classifier {
       estimatorWeights: Array.from(weights),
       featureImportances: Array.from(importances),
     };
-    return {
-      format: FORMAT,
-      formatVersion: FORMAT_VERSION,
-      model: MODEL,
-      params: { ...this.params },
-      nFeatures,
-      nClasses,
-      state,
-    };
+    return toEnvelope(MODEL, FORMAT, FORMAT_VERSION, this.params, { nFeatures, nClasses }, state);
   }
 
   dispose(): void {}

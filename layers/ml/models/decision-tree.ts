@@ -19,6 +19,7 @@ import {
   checkEnvelope,
   importancesFromJSON,
   type TreeJSON,
+  toEnvelope,
   treeFromJSON,
   treeToJSON,
 } from './tree/serialize.ts';
@@ -115,15 +116,7 @@ export class DecisionTree implements Classifier {
       tree: treeToJSON(tree),
       featureImportances: Array.from(importances),
     };
-    return {
-      format: FORMAT,
-      formatVersion: FORMAT_VERSION,
-      model: MODEL,
-      params: { ...this.params },
-      nFeatures,
-      nClasses,
-      state,
-    };
+    return toEnvelope(MODEL, FORMAT, FORMAT_VERSION, this.params, { nFeatures, nClasses }, state);
   }
 
   dispose(): void {}

@@ -32,6 +32,7 @@ import {
   importancesFromJSON,
   numbers,
   type TreeJSON,
+  toEnvelope,
   treeFromJSON,
   treeToJSON,
 } from './tree/serialize.ts';
@@ -207,15 +208,7 @@ export class GradientBoosting implements Classifier {
       trees: trees.map(treeToJSON),
       featureImportances: Array.from(importances),
     };
-    return {
-      format: FORMAT,
-      formatVersion: FORMAT_VERSION,
-      model: MODEL,
-      params: { ...this.params },
-      nFeatures,
-      nClasses,
-      state,
-    };
+    return toEnvelope(MODEL, FORMAT, FORMAT_VERSION, this.params, { nFeatures, nClasses }, state);
   }
 
   dispose(): void {}

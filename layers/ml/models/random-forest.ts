@@ -21,6 +21,7 @@ import {
   checkEnvelope,
   importancesFromJSON,
   type TreeJSON,
+  toEnvelope,
   treeFromJSON,
   treeToJSON,
 } from './tree/serialize.ts';
@@ -145,15 +146,7 @@ export class RandomForest implements Classifier {
       trees: trees.map(treeToJSON),
       featureImportances: Array.from(importances),
     };
-    return {
-      format: FORMAT,
-      formatVersion: FORMAT_VERSION,
-      model: MODEL,
-      params: { ...this.params },
-      nFeatures,
-      nClasses,
-      state,
-    };
+    return toEnvelope(MODEL, FORMAT, FORMAT_VERSION, this.params, { nFeatures, nClasses }, state);
   }
 
   dispose(): void {}

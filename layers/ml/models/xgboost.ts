@@ -1,7 +1,7 @@
 import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
 import { DataError, MlError, ModelFormatError, ParamsError } from '../errors.ts';
 import { argmaxRows, type Classifier, type ModelJSON, type ModelSpec } from './classifier.ts';
-import { checkEnvelope } from './tree/serialize.ts';
+import { checkEnvelope, toEnvelope } from './tree/serialize.ts';
 import { checkFeatureCount, checkTrainingData } from './tree/training-data.ts';
 import type { BoostedTree } from './xgboost/boosted-tree.ts';
 import { boostTrees } from './xgboost/booster.ts';
@@ -78,15 +78,7 @@ export class XGBoost implements Classifier {
   toJSON(): ModelJSON {
     const { trees, nFeatures, nClasses } = this.model();
     const state: { trees: BoostedTreeJSON[] } = { trees: trees.map(boostedTreeToJSON) };
-    return {
-      format: FORMAT,
-      formatVersion: FORMAT_VERSION,
-      model: MODEL,
-      params: { ...this.params },
-      nFeatures,
-      nClasses,
-      state,
-    };
+    return toEnvelope(MODEL, FORMAT, FORMAT_VERSION, this.params, { nFeatures, nClasses }, state);
   }
 
   dispose(): void {}

@@ -82,6 +82,26 @@ export function numbers(v: unknown, where: string): number[] {
   return v as number[];
 }
 
+/** The envelope shared by all tree models, in one key order so equal models give byte-identical JSON. */
+export function toEnvelope(
+  model: ModelJSON['model'],
+  format: string,
+  formatVersion: number,
+  params: Readonly<Record<string, unknown>>,
+  shape: { readonly nFeatures: number; readonly nClasses: number },
+  state: unknown,
+): ModelJSON {
+  return {
+    format,
+    formatVersion,
+    model,
+    params: { ...params },
+    nFeatures: shape.nFeatures,
+    nClasses: shape.nClasses,
+    state,
+  };
+}
+
 /** Checks the envelope shared by all tree models and returns the state object. */
 export function checkEnvelope(
   json: ModelJSON,
