@@ -30,6 +30,7 @@ function requireQuietly(): { readonly module: LibsvmWasmModule; readonly loadSVM
   scope.printErr = (message: string): void => {
     if (!BENIGN_LOAD_MESSAGES.some((m) => String(message).startsWith(m))) console.warn(message);
   };
+  const rejectionListeners = new Set(process.listeners('unhandledRejection'));
   try {
     return {
       module: require('libsvm-js/out/wasm/libsvm.js') as LibsvmWasmModule,
@@ -38,6 +39,18 @@ function requireQuietly(): { readonly module: LibsvmWasmModule; readonly loadSVM
   } finally {
     if (previous === undefined) delete scope.printErr;
     else scope.printErr = previous;
+    dropListenersAddedSince(rejectionListeners);
+  }
+}
+
+/**
+ * The emscripten glue installs `process.on('unhandledRejection', () => process.exit(1))` when evaluated:
+ * any forgotten promise anywhere in a process that merely loaded SVC would then exit 1 with no message.
+ * Removing it restores Node's own behaviour (the error and its stack are printed).
+ */
+function dropListenersAddedSince(before: ReadonlySet<unknown>): void {
+  for (const listener of process.listeners('unhandledRejection')) {
+    if (!before.has(listener)) process.removeListener('unhandledRejection', listener);
   }
 }
 
