@@ -9,9 +9,9 @@ import { leafOfColumnMajorRow, leafOfRow, type TreeNodes } from './tree/nodes.ts
 import { maxDepthParam } from './tree/params.ts';
 import { presortFeatures } from './tree/presort.ts';
 import {
-  checkEnvelope,
   importancesFromJSON,
   numbers,
+  readEnvelope,
   type TreeJSON,
   toEnvelope,
   treeFromJSON,
@@ -206,13 +206,11 @@ export class AdaBoost implements Classifier {
 }
 
 function fromJSON(json: ModelJSON): AdaBoost {
-  const state = checkEnvelope(json, MODEL, FORMAT, FORMAT_VERSION);
-  const params = adaBoostParams.safeParse(json.params);
-  if (!params.success) throw new ModelFormatError(`${MODEL}: stored params are invalid`);
+  const { state, params } = readEnvelope(json, MODEL, FORMAT, FORMAT_VERSION, adaBoostParams);
   const { nFeatures, nClasses } = json;
   if (nClasses < 2) throw new ModelFormatError(`${MODEL}: nClasses must be at least 2`);
   const { trees: rawTrees } = state;
-  if (!Array.isArray(rawTrees) || rawTrees.length < 1 || rawTrees.length > params.data.n_estimators) {
+  if (!Array.isArray(rawTrees) || rawTrees.length < 1 || rawTrees.length > params.n_estimators) {
     throw new ModelFormatError(`${MODEL}: state.trees must hold 1..n_estimators trees`);
   }
   const trees = rawTrees.map((t: unknown, i: number) =>
@@ -227,7 +225,7 @@ function fromJSON(json: ModelJSON): AdaBoost {
     nFeatures,
     `${MODEL}.state.featureImportances`,
   );
-  return new AdaBoost(params.data, 0, {
+  return new AdaBoost(params, 0, {
     nFeatures,
     nClasses,
     trees,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
-import { MlError, ModelFormatError } from '../errors.ts';
+import { MlError } from '../errors.ts';
 import { Random } from '../random.ts';
 import { argmaxRows, type Classifier, type ModelJSON, type ModelSpec } from './classifier.ts';
 import { classificationCriterion } from './tree/classification-criteria.ts';
@@ -16,8 +16,8 @@ import {
 } from './tree/params.ts';
 import { presortFeatures } from './tree/presort.ts';
 import {
-  checkEnvelope,
   importancesFromJSON,
+  readEnvelope,
   type TreeJSON,
   toEnvelope,
   treeFromJSON,
@@ -128,9 +128,7 @@ export class DecisionTree implements Classifier {
 }
 
 function fromJSON(json: ModelJSON): DecisionTree {
-  const state = checkEnvelope(json, MODEL, FORMAT, FORMAT_VERSION);
-  const params = decisionTreeParams.safeParse(json.params);
-  if (!params.success) throw new ModelFormatError(`${MODEL}: stored params are invalid`);
+  const { state, params } = readEnvelope(json, MODEL, FORMAT, FORMAT_VERSION, decisionTreeParams);
   const { nFeatures, nClasses } = json;
   const tree = treeFromJSON(state.tree, nFeatures, nClasses, `${MODEL}.state.tree`);
   const importances = importancesFromJSON(
@@ -138,7 +136,7 @@ function fromJSON(json: ModelJSON): DecisionTree {
     nFeatures,
     `${MODEL}.state.featureImportances`,
   );
-  return new DecisionTree(params.data, 0, { nFeatures, nClasses, tree, importances });
+  return new DecisionTree(params, 0, { nFeatures, nClasses, tree, importances });
 }
 
 export const decisionTreeSpec: ModelSpec<DecisionTreeParams> = {

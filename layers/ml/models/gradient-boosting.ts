@@ -28,9 +28,9 @@ import {
 import { presortFeatures } from './tree/presort.ts';
 import { regressionCriterion } from './tree/regression-criteria.ts';
 import {
-  checkEnvelope,
   importancesFromJSON,
   numbers,
+  readEnvelope,
   type TreeJSON,
   toEnvelope,
   treeFromJSON,
@@ -220,9 +220,7 @@ export class GradientBoosting implements Classifier {
 }
 
 function fromJSON(json: ModelJSON): GradientBoosting {
-  const state = checkEnvelope(json, MODEL, FORMAT, FORMAT_VERSION);
-  const params = gradientBoostingParams.safeParse(json.params);
-  if (!params.success) throw new ModelFormatError(`${MODEL}: stored params are invalid`);
+  const { state, params } = readEnvelope(json, MODEL, FORMAT, FORMAT_VERSION, gradientBoostingParams);
   const { nFeatures, nClasses } = json;
   if (nClasses < 2) throw new ModelFormatError(`${MODEL}: nClasses must be at least 2`);
   const k = scoresPerRow(nClasses);
@@ -230,7 +228,7 @@ function fromJSON(json: ModelJSON): GradientBoosting {
   if (init.length !== k || !init.every(Number.isFinite)) {
     throw new ModelFormatError(`${MODEL}: state.init must hold ${k} finite numbers`);
   }
-  if (!Array.isArray(state.trees) || state.trees.length !== params.data.n_estimators * k) {
+  if (!Array.isArray(state.trees) || state.trees.length !== params.n_estimators * k) {
     throw new ModelFormatError(`${MODEL}: state.trees must hold n_estimators × ${k} trees`);
   }
   const trees = state.trees.map((t: unknown, i: number) =>
@@ -241,7 +239,7 @@ function fromJSON(json: ModelJSON): GradientBoosting {
     nFeatures,
     `${MODEL}.state.featureImportances`,
   );
-  return new GradientBoosting(params.data, 0, {
+  return new GradientBoosting(params, 0, {
     nFeatures,
     nClasses,
     init: new Float64Array(init),

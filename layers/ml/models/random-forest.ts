@@ -18,8 +18,8 @@ import {
 } from './tree/params.ts';
 import { presortFeatures } from './tree/presort.ts';
 import {
-  checkEnvelope,
   importancesFromJSON,
+  readEnvelope,
   type TreeJSON,
   toEnvelope,
   treeFromJSON,
@@ -158,11 +158,9 @@ export class RandomForest implements Classifier {
 }
 
 function fromJSON(json: ModelJSON): RandomForest {
-  const state = checkEnvelope(json, MODEL, FORMAT, FORMAT_VERSION);
-  const params = randomForestParams.safeParse(json.params);
-  if (!params.success) throw new ModelFormatError(`${MODEL}: stored params are invalid`);
+  const { state, params } = readEnvelope(json, MODEL, FORMAT, FORMAT_VERSION, randomForestParams);
   const { nFeatures, nClasses } = json;
-  if (!Array.isArray(state.trees) || state.trees.length !== params.data.n_estimators) {
+  if (!Array.isArray(state.trees) || state.trees.length !== params.n_estimators) {
     throw new ModelFormatError(`${MODEL}: state.trees must hold n_estimators trees`);
   }
   const trees = state.trees.map((t: unknown, k: number) =>
@@ -173,7 +171,7 @@ function fromJSON(json: ModelJSON): RandomForest {
     nFeatures,
     `${MODEL}.state.featureImportances`,
   );
-  return new RandomForest(params.data, 0, {
+  return new RandomForest(params, 0, {
     nFeatures,
     nClasses,
     trees,

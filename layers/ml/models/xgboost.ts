@@ -1,7 +1,7 @@
 import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
 import { DataError, MlError, ModelFormatError, ParamsError } from '../errors.ts';
 import { argmaxRows, type Classifier, type ModelJSON, type ModelSpec } from './classifier.ts';
-import { checkEnvelope, toEnvelope } from './tree/serialize.ts';
+import { readEnvelope, toEnvelope } from './tree/serialize.ts';
 import { checkFeatureCount, checkTrainingData } from './tree/training-data.ts';
 import type { BoostedTree } from './xgboost/boosted-tree.ts';
 import { boostTrees } from './xgboost/booster.ts';
@@ -100,13 +100,11 @@ function fittedFrom(trees: readonly BoostedTree[], nFeatures: number, nClasses: 
 }
 
 function fromJSON(json: ModelJSON): XGBoost {
-  const state = checkEnvelope(json, MODEL, FORMAT, FORMAT_VERSION);
-  const params = xgboostParams.safeParse(json.params);
-  if (!params.success) throw new ModelFormatError(`${MODEL}: stored params are invalid`);
+  const { state, params } = readEnvelope(json, MODEL, FORMAT, FORMAT_VERSION, xgboostParams);
   const { nFeatures, nClasses } = json;
   if (nClasses < 2) throw new ModelFormatError(`${MODEL}: nClasses must be at least 2`);
   const treesPerRound = nClasses === 2 ? 1 : nClasses;
-  if (!Array.isArray(state.trees) || state.trees.length !== params.data.n_estimators * treesPerRound) {
+  if (!Array.isArray(state.trees) || state.trees.length !== params.n_estimators * treesPerRound) {
     throw new ModelFormatError(
       `${MODEL}: state.trees must hold n_estimators × ${treesPerRound} trees for ${nClasses} classes`,
     );
@@ -114,7 +112,7 @@ function fromJSON(json: ModelJSON): XGBoost {
   const trees = state.trees.map((t: unknown, k: number) =>
     boostedTreeFromJSON(t, nFeatures, `${MODEL}.state.trees[${k}]`),
   );
-  return new XGBoost(params.data, 0, fittedFrom(trees, nFeatures, nClasses));
+  return new XGBoost(params, 0, fittedFrom(trees, nFeatures, nClasses));
 }
 
 /** Validates hyperparameters (xgboost's scikit-learn names), filling in the defaults. */

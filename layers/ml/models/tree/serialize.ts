@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { ModelFormatError } from '../../errors.ts';
 import type { ModelJSON } from '../classifier.ts';
 import type { TreeNodes } from './nodes.ts';
@@ -130,6 +131,20 @@ export function checkEnvelope(
     throw new ModelFormatError(`${model}: state is missing`);
   }
   return json.state as Record<string, unknown>;
+}
+
+/** checkEnvelope plus the stored hyperparameters, parsed with the model's own schema. */
+export function readEnvelope<P>(
+  json: ModelJSON,
+  model: string,
+  format: string,
+  formatVersion: number,
+  paramsSchema: z.ZodType<P>,
+): { readonly state: Record<string, unknown>; readonly params: P } {
+  const state = checkEnvelope(json, model, format, formatVersion);
+  const params = paramsSchema.safeParse(json.params);
+  if (!params.success) throw new ModelFormatError(`${model}: stored params are invalid`);
+  return { state, params: params.data };
 }
 
 /** Importances as stored: one finite non-negative number per feature. */
