@@ -1,0 +1,128 @@
+/**
+ * The ports the use cases run against. layers/aws implements them with SDK v3 clients; tests use the
+ * in-memory versions in test/support/memory-ports.ts. Nothing here knows where it runs.
+ */
+import type {
+  AliasName,
+  AliasRecord,
+  AuditRecord,
+  CellRecord,
+  ModelSummary,
+  ModelVersionRecord,
+  NewModelVersion,
+  RunPatch,
+  RunRecord,
+  RunStatus,
+} from './pipeline/records.ts';
+
+/** An object in the data bucket. */
+export interface ObjectRef {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+export interface StoredObject {
+  readonly ref: ObjectRef;
+  readonly size: number;
+  readonly etag?: string;
+  readonly versionId?: string;
+  /** User metadata (x-amz-meta-*), keys lower-cased. */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface Written {
+  readonly ref: ObjectRef;
+  /** Hex sha256 of the exact bytes stored. */
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export interface WriteOptions {
+  readonly contentType?: string;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** Reading a missing object throws NotFoundError (layers/core/errors.ts). */
+export interface ArtifactStore {
+  /** The object's bytes as a stream (for CSVs of any size). */
+  stream(ref: ObjectRef, signal?: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
+  readBytes(ref: ObjectRef, signal?: AbortSignal): Promise<Uint8Array>;
+  readJson(ref: ObjectRef, signal?: AbortSignal): Promise<unknown>;
+  /** undefined when the object does not exist. */
+  head(ref: ObjectRef): Promise<StoredObject | undefined>;
+  /** A stream body is uploaded in parts, so its size is unbounded and memory stays flat. */
+  write(
+    ref: ObjectRef,
+    body: Uint8Array | string | AsyncIterable<Uint8Array>,
+    options?: WriteOptions,
+  ): Promise<Written>;
+  writeJson(ref: ObjectRef, value: unknown): Promise<Written>;
+  list(bucket: string, prefix: string): AsyncIterable<StoredObject>;
+}
+
+/** Runs and their cells (the experiments table). */
+export interface Experiments {
+  /** Conditional create: `exists` (and nothing written) when the run id is taken. */
+  createRun(run: RunRecord): Promise<'created' | 'exists'>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /**
+   * Conditional update: applies `patch` only when the run's status is one of `expectStatus` (any status
+   * when omitted); throws ConflictError otherwise. Returns the run as stored after the update.
+   */
+  updateRun(runId: string, patch: RunPatch, expectStatus?: readonly RunStatus[]): Promise<RunRecord>;
+  /** Newest first (by createdAt). */
+  listRuns(options?: { readonly limit?: number; readonly modelName?: string }): Promise<RunRecord[]>;
+  /** Idempotent: the same cell id overwrites (a retried Lambda writes the same item). */
+  putCell(cell: CellRecord): Promise<void>;
+  listCells(runId: string): Promise<CellRecord[]>;
+  countCells(runId: string): Promise<number>;
+}
+
+/** The model registry: versions, aliases, audit. */
+export interface Registry {
+  /**
+   * Allocates the next version number for `model.modelName` with a conditional put (attribute_not_exists)
+   * on `version = latest + 1`, retrying on conflict, so versions are unique and gapless under concurrency.
+   */
+  createVersion(model: NewModelVersion): Promise<ModelVersionRecord>;
+  getVersion(modelName: string, version: number): Promise<ModelVersionRecord | undefined>;
+  /** Newest first. */
+  listVersions(modelName: string, options?: { readonly limit?: number }): Promise<ModelVersionRecord[]>;
+  listModels(): Promise<ModelSummary[]>;
+  getAlias(modelName: string, alias: AliasName): Promise<AliasRecord | undefined>;
+  /**
+   * Moves an alias with a conditional update on its revision (`expectedRevision` undefined means the alias
+   * must not exist yet); throws ConflictError when someone else moved it first. Writes the audit item.
+   */
+  moveAlias(move: {
+    readonly modelName: string;
+    readonly alias: AliasName;
+    readonly version: number;
+    readonly expectedRevision: number | undefined;
+    readonly reason: string;
+    readonly actor: string;
+  }): Promise<AliasRecord>;
+  putAudit(entry: AuditRecord): Promise<void>;
+  /** Oldest first. */
+  listAudit(modelName: string): Promise<AuditRecord[]>;
+}
+
+/** Starts training executions (Step Functions). */
+export interface Orchestrator {
+  /**
+   * Starts the training state machine with a deterministic execution name. Starting the same name with the
+   * same input again is not an error (`started: false`, same ARN), as StartExecution is idempotent.
+   */
+  startTraining(name: string, input: unknown): Promise<{ executionArn: string; started: boolean }>;
+}
+
+export type MetricUnit = 'Count' | 'Milliseconds' | 'Seconds' | 'None' | 'Percent' | 'Bytes';
+
+/** Business metrics (EMF via Powertools on Lambda). */
+export interface Metrics {
+  add(name: string, unit: MetricUnit, value: number, dimensions?: Readonly<Record<string, string>>): void;
+}
+
+export interface Clock {
+  now(): Date;
+}
