@@ -1,5 +1,6 @@
 import type { TrainResult } from '../../layers/core/training/train-in-process.ts';
 import { formatClassificationReport } from '../../layers/ml/metrics/classification-report.ts';
+import { table } from './table.ts';
 
 /** The `--json` shape promised by the issue: exactly these keys, one object. */
 export function toTrainJson(result: TrainResult) {
@@ -66,25 +67,8 @@ export function formatTrainResult(result: TrainResult, source: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-function formatParams(params: Readonly<Record<string, unknown>>): string {
+export function formatParams(params: Readonly<Record<string, unknown>>): string {
   return Object.entries(params)
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(' ');
-}
-
-/** Left-aligned first column, right-aligned numbers: readable in any terminal without a dependency. */
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const render = (cells: string[]) =>
-    cells
-      .map((c, j) =>
-        j <= 1 && header[1] === 'Best params'
-          ? c.padEnd(widths[j])
-          : j === 0
-            ? c.padEnd(widths[j])
-            : c.padStart(widths[j]),
-      )
-      .join('  ')
-      .trimEnd();
-  return [render(header), render(widths.map((w) => '-'.repeat(w))), ...rows.map(render)];
 }
