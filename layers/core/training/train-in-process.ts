@@ -1,15 +1,11 @@
-import type { ClassLabel, PreparedData, PrepareOptions } from '../../ml/data/prepare.ts';
+import type { PreparedData, PrepareOptions } from '../../ml/data/prepare.ts';
 import { prepareCsv } from '../../ml/data/prepare.ts';
 import { MlError } from '../../ml/errors.ts';
 import { accuracy } from '../../ml/metrics/accuracy.ts';
-import type { ClassificationReport } from '../../ml/metrics/classification-report.ts';
-import { classificationReport } from '../../ml/metrics/classification-report.ts';
-import { confusionMatrix } from '../../ml/metrics/confusion-matrix.ts';
-import type { Classifier, ModelJSON, ModelName } from '../../ml/models/classifier.ts';
+import type { Classifier, ModelName } from '../../ml/models/classifier.ts';
 import { MODEL_NAMES } from '../../ml/models/classifier.ts';
-import { permutationImportance } from '../../ml/models/permutation-importance.ts';
 import { availableModels, createModel, parseParams } from '../../ml/models/registry.ts';
-import type { CellRunner, EarlyStopping, SearchEntry, SearchStrategy } from '../../ml/search/cell-search.ts';
+import type { CellRunner, EarlyStopping, SearchStrategy } from '../../ml/search/cell-search.ts';
 import {
   inProcessRunner,
   searchCells,
@@ -17,7 +13,12 @@ import {
   searchFolds,
 } from '../../ml/search/cell-search.ts';
 import { PAPER_GRIDS } from '../../ml/search/paper-grids.ts';
+import type { BestModel, LeaderboardEntry } from './best-model.ts';
+import { chooseConfiguration, describeBest } from './best-model.ts';
 import { createCellPool } from './cell-pool.ts';
+
+export type { BestModel, LeaderboardEntry } from './best-model.ts';
+export { pickBest } from './best-model.ts';
 
 export interface TrainOptions extends PrepareOptions {
   /** Models to train, in any order; default: every available model. */
@@ -51,32 +52,6 @@ export type TrainProgress =
   | { readonly kind: 'prepared'; readonly rows: number; readonly features: number; readonly classes: number }
   | { readonly kind: 'model-started'; readonly model: ModelName; readonly configurations: number }
   | { readonly kind: 'model-done'; readonly entry: LeaderboardEntry };
-
-export interface LeaderboardEntry {
-  readonly model: ModelName;
-  readonly params: Readonly<Record<string, unknown>>;
-  /** Mean accuracy over the CV folds of the best configuration. */
-  readonly cvAccuracy: number;
-  readonly cvStd: number;
-  readonly testAccuracy: number;
-  /** Wall seconds of the model's whole grid search plus the refit on the training split. */
-  readonly fitSeconds: number;
-  readonly configurations: number;
-  /** Every configuration evaluated, in evaluation order; stopped ones have `stopped: true`. */
-  readonly results?: readonly SearchEntry[];
-}
-
-export interface BestModel {
-  readonly model: ModelName;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly testAccuracy: number;
-  readonly confusionMatrix: number[][];
-  readonly report: ClassificationReport;
-  readonly featureImportances: ReadonlyArray<{ readonly feature: string; readonly importance: number }>;
-  /** Native (impurity, |coefficients|) where the model defines it, else permutation on the test split. */
-  readonly importanceKind: 'native' | 'permutation';
-  readonly artifact: ModelJSON;
-}
 
 export interface TrainResult {
   readonly data: Pick<PreparedData, 'target' | 'classes' | 'featureNames' | 'summary'> & {
@@ -147,17 +122,18 @@ export async function trainInProcess(
         earlyStop,
         minFolds: options.minFolds,
       });
-      const fitted = createModel(model, searched.bestParams, seed);
+      const chosen = chooseConfiguration(searched.results);
+      const fitted = createModel(model, chosen.params, seed);
       fitted.fit(prepared.train);
       const predicted = fitted.predict(prepared.test);
       const entry: LeaderboardEntry = {
         model,
-        params: searched.bestParams,
-        cvAccuracy: searched.bestScore,
-        cvStd: searched.results.find((r) => r.rank === 1)?.stdScore ?? 0,
+        params: chosen.params,
+        cvAccuracy: chosen.cvAccuracy,
+        cvStd: chosen.cvStd,
         testAccuracy: accuracy(prepared.test.y, predicted),
         fitSeconds: now() - t0,
-        configurations: searched.results.length,
+        configurations: chosen.configurations,
         results: searched.results,
       };
       leaderboard.push(entry);
@@ -226,35 +202,6 @@ function gridFor(
     for (const value of values) parseParams(model, { [key]: value });
   }
   return grid;
-}
-
-/** Highest test accuracy; the leaderboard is in paper order, so the first maximum wins ties. */
-export function pickBest(leaderboard: readonly LeaderboardEntry[]): LeaderboardEntry {
-  let best = leaderboard[0];
-  for (const entry of leaderboard) if (entry.testAccuracy > best.testAccuracy) best = entry;
-  return best;
-}
-
-function describeBest(
-  entry: LeaderboardEntry,
-  prepared: PreparedData,
-  model: Classifier,
-  predicted: Int32Array,
-  seed: number,
-): BestModel {
-  const labels = prepared.classes.map((c: ClassLabel) => String(c));
-  const native = model.featureImportances();
-  const importances = native ?? permutationImportance(model, prepared.test, { seed }).mean;
-  return {
-    model: entry.model,
-    params: entry.params,
-    testAccuracy: entry.testAccuracy,
-    confusionMatrix: confusionMatrix(prepared.test.y, predicted, labels.length),
-    report: classificationReport(prepared.test.y, predicted, labels.length, labels),
-    featureImportances: prepared.featureNames.map((feature, j) => ({ feature, importance: importances[j] })),
-    importanceKind: native ? 'native' : 'permutation',
-    artifact: model.toJSON(),
-  };
 }
 
 /** A problem with what the user asked for (model names, grids), as opposed to the data. */
