@@ -1,0 +1,14 @@
+/** Promote task: moves the champion alias to the new version, re-gating if another run promoted first. */
+import { parseEnv } from '../layers/aws/lambda/env.ts';
+import { lambdaHandler } from '../layers/aws/lambda/handler.ts';
+import { pipelineDeps } from '../layers/aws/wiring.ts';
+import { runStateAfterRegisterSchema } from '../layers/core/pipeline/messages.ts';
+import { promoteModel } from '../layers/core/pipeline/promote-model.ts';
+
+const env = parseEnv(['RUNS_TABLE', 'REGISTRY_TABLE']);
+
+export const handler = lambdaHandler({
+  functionKey: 'promote',
+  event: runStateAfterRegisterSchema,
+  handle: (state, { signal }) => promoteModel(pipelineDeps(env), state, signal),
+});

@@ -1,0 +1,52 @@
+/**
+ * The sample events in events/ are what each function really receives: each one is valid for the schema
+ * its handler parses, so they can be used to invoke the functions by hand (locally or on AWS).
+ */
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { s3EventSchema } from '../../layers/aws/lambda/s3-event.ts';
+import { finishStateSchema } from '../../layers/core/pipeline/finish-run.ts';
+import {
+  failureEventSchema,
+  runStateAfterEvaluateSchema,
+  runStateAfterPlanSchema,
+  runStateAfterPrepSchema,
+  runStateAfterRefitsSchema,
+  runStateAfterRegisterSchema,
+  runStateSchema,
+  trainEventSchema,
+} from '../../layers/core/pipeline/messages.ts';
+import { sampleEvent } from './sample-events.ts';
+
+const EVENTS: readonly { readonly file: string; readonly schema: z.ZodType }[] = [
+  { file: 'start-run', schema: s3EventSchema },
+  { file: 'prep', schema: runStateSchema },
+  { file: 'plan', schema: runStateAfterPrepSchema },
+  { file: 'train', schema: trainEventSchema },
+  { file: 'train-refit', schema: trainEventSchema },
+  { file: 'select-best', schema: runStateAfterPlanSchema },
+  { file: 'evaluate', schema: runStateAfterRefitsSchema },
+  { file: 'register', schema: runStateAfterEvaluateSchema },
+  { file: 'promote', schema: runStateAfterRegisterSchema },
+  { file: 'finish-run', schema: finishStateSchema },
+  { file: 'record-failure', schema: failureEventSchema },
+];
+
+describe('sample events', () => {
+  it.each(EVENTS)('events/$file.json is a valid event for its function', async ({ file, schema }) => {
+    const parsed = schema.safeParse(await sampleEvent(file));
+    expect(parsed.error?.issues ?? []).toEqual([]);
+  });
+
+  it('follow one run: every state event carries the run the upload started', async () => {
+    const prep = await sampleEvent('prep');
+    for (const { file } of EVENTS.filter(({ file }) => file !== 'start-run')) {
+      expect((await sampleEvent(file)).runId, file).toBe(prep.runId);
+    }
+  });
+
+  it('give train a CV cell and a refit', async () => {
+    expect(trainEventSchema.parse(await sampleEvent('train')).cell.kind).toBe('cv');
+    expect(trainEventSchema.parse(await sampleEvent('train-refit')).cell.kind).toBe('refit');
+  });
+});

@@ -1,0 +1,21 @@
+import { vi } from 'vitest';
+
+/**
+ * The env the functions read at import (they parse it once, at module scope), with Powertools quiet:
+ * logs at SILENT still reach a spy on the logger, and metrics are not printed. Call before importing a
+ * handler module.
+ */
+export function stubLambdaEnv(): void {
+  vi.stubEnv('DATA_BUCKET', 'synergy-dev-us-east-1-data');
+  vi.stubEnv('RUNS_TABLE', 'synergy-test-runs');
+  vi.stubEnv('REGISTRY_TABLE', 'synergy-test-registry');
+  vi.stubEnv(
+    'TRAINING_STATE_MACHINE_ARN',
+    'arn:aws:states:us-east-1:123456789012:stateMachine:synergy-test-training',
+  );
+  vi.stubEnv('CODE_VERSION', '0.1.0');
+  vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'synergy');
+  vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Synergy');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+}
