@@ -1,4 +1,8 @@
 import { runDemo } from './commands/demo.ts';
+import { runDev } from './commands/dev.ts';
+import { runModels } from './commands/models.ts';
+import { runRun } from './commands/run.ts';
+import { runRuns } from './commands/runs.ts';
 import { runTrain } from './commands/train.ts';
 import { exitCodeFor, UsageError } from './errors.ts';
 
@@ -26,9 +30,23 @@ Commands:
       --out <file>        write the best model artifact (model + preprocessor) as JSON
       --json              print exactly one JSON object on stdout
 
-  demo          Generate a construction-schedule dataset and run the pipeline on it (npm run demo)
+  dev           Start the embedded local AWS (S3, DynamoDB, Step Functions, the Lambda handlers) from
+                serverless.yml and keep it running; writes .synergy/endpoints.json
+  run <csv>     Upload a CSV into the stack (the running \`synergy dev\`, or one started for the
+                command), follow the serverless run, print the leaderboard and the registry moves
+      --target <col>      target column (sent as the object's \`target\` metadata)
+      --dataset <name>    dataset = model name (default: the file name); key incoming/<name>/<file>
+      --json              one JSON object: the train --json fields plus runId, status, modelName,
+                          modelVersion, promoted
+  runs          Recent runs, newest first (--json)
+  models [name] Registered models and aliases; with a name, its versions and audit trail (--json)
+
+  demo          Generate a construction-schedule dataset (seeded) and run it through the serverless
+                pipeline on the embedded stack (npm run demo)
       --rows <n>          activities to generate (default 2000)
-      --dir <dir>         where to write the CSV and the best model (default .synergy/demo)
+      --seed <n>          generator seed (default 11); another seed = another object = another run
+      --dir <dir>         where to write the CSV (default .synergy/demo)
+      --json              as run --json
 
 Exit codes: 0 ok, 2 bad input (the message names the row/column/field), 1 unexpected failure.`;
 
@@ -43,6 +61,14 @@ async function main(argv: string[]): Promise<number> {
       return runTrain(rest);
     case 'demo':
       return runDemo(rest);
+    case 'dev':
+      return runDev(rest);
+    case 'run':
+      return runRun(rest);
+    case 'runs':
+      return runRuns(rest);
+    case 'models':
+      return runModels(rest);
     default:
       throw new UsageError(`unknown command "${command}" (try: synergy --help)`);
   }

@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createDocumentClient } from '../../layers/aws/document-client.ts';
+import { DynamoExperiments } from '../../layers/aws/dynamo-experiments.ts';
+import { DynamoRegistry } from '../../layers/aws/dynamo-registry.ts';
+import { S3ArtifactStore } from '../../layers/aws/s3-artifact-store.ts';
+import type { ArtifactStore, Experiments, Registry } from '../../layers/core/ports.ts';
+import type { StackConfig } from '../../local/config/stack-config.ts';
+import { loadStackConfig } from '../../local/config/stack-config.ts';
+import type { LocalEndpoints } from '../../local/endpoints.ts';
+import { readEndpoints } from '../../local/endpoints.ts';
+import type { LocalStack } from '../../local/stack.ts';
+import { startLocalStack } from '../../local/stack.ts';
+
+/** A connection to the embedded stack: the one `synergy dev` runs, or one started for this command. */
+export interface StackSession {
+  readonly endpoints: LocalEndpoints;
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly artifacts: ArtifactStore;
+  readonly experiments: Experiments;
+  readonly registry: Registry;
+  /** The stack this command started (undefined when it joined a running `synergy dev`). */
+  readonly embedded: LocalStack | undefined;
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  readonly root: string;
+  readonly stateDir?: string;
+  /** Lines about the stack itself (starting, joining). */
+  readonly log?: (line: string) => void;
+}
+
+/** s3rver checks signatures against these; dynalite accepts any. */
+const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tableName(config: StackConfig, logicalId: string): string {
+  const table = config.tables.find((t) => t.logicalId === logicalId);
+  if (!table) throw new Error(`serverless.yml defines no ${logicalId} resource`);
+  return table.name;
+}
+
+function portsFor(endpoints: LocalEndpoints, config: StackConfig) {
+  const s3 = new S3Client({
+    endpoint: endpoints.s3,
+    region: endpoints.region,
+    forcePathStyle: true,
+    credentials: CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const dynamo = new DynamoDBClient({
+    endpoint: endpoints.dynamodb,
+    region: endpoints.region,
+    credentials: CREDENTIALS,
+  });
+  const doc = createDocumentClient(dynamo);
+  return {
+    s3,
+    dynamo,
+    artifacts: new S3ArtifactStore(s3),
+    experiments: new DynamoExperiments(doc, tableName(config, 'RunsTable')),
+    registry: new DynamoRegistry(doc, tableName(config, 'RegistryTable')),
+  };
+}
+
+/**
+ * Joins the stack `synergy dev` runs on this state directory when one answers, else starts an embedded
+ * stack for the duration of the command (its state persists under the same directory).
+ */
+export async function openStack(options: SessionOptions): Promise<StackSession> {
+  const stateDir = options.stateDir ?? join(options.root, '.synergy');
+  const log = options.log ?? (() => {});
+  const running = await readEndpoints(stateDir);
+  if (running && (await answers(running.dynamodb))) {
+    log(`Using the running stack (${join(stateDir, 'endpoints.json')})`);
+    const config = await loadStackConfig({
+      root: options.root,
+      stage: 'local',
+      cacheDir: join(stateDir, 'cache'),
+    });
+    const ports = portsFor(running, config);
+    return {
+      endpoints: running,
+      bucket: running.bucket,
+      ...ports,
+      embedded: undefined,
+      close: async () => {
+        ports.s3.destroy();
+        ports.dynamo.destroy();
+      },
+    };
+  }
+  log('Starting the embedded stack (s3rver, dynalite, Step Functions, Lambda sandboxes)…');
+  const stack = await startLocalStack({ root: options.root, stateDir, log });
+  const endpoints: LocalEndpoints = { ...stack.endpoints, api: null };
+  const ports = portsFor(endpoints, stack.config);
+  return {
+    endpoints,
+    bucket: stack.endpoints.bucket,
+    ...ports,
+    embedded: stack,
+    close: async () => {
+      ports.s3.destroy();
+      ports.dynamo.destroy();
+      await stack.stop();
+    },
+  };
+}
