@@ -36,6 +36,8 @@ Commands:
                 command), follow the serverless run, print the leaderboard and the registry moves
       --target <col>      target column (sent as the object's \`target\` metadata)
       --dataset <name>    dataset = model name (default: the file name); key incoming/<name>/<file>
+      --config <file>     JSON uploaded as incoming/<name>/_config.json first: models, grids, folds,
+                          seed, testSize, target, search, trials, promotionMargin, oversizedCells
       --json              one JSON object: the train --json fields plus runId, status, modelName,
                           modelVersion, promoted
   runs          Recent runs, newest first (--json)

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { endpointsFile } from '../../local/endpoints.ts';
 import { DEV_PORTS, startLocalStack } from '../../local/stack.ts';
+import { stateDirFor } from '../stack/session.ts';
 
 /**
  * `synergy dev`: the embedded stack on fixed ports until Ctrl-C. Its state (objects, tables, executions)
@@ -12,6 +13,7 @@ export async function runDev(argv: string[], root = process.cwd()): Promise<numb
   const started = Date.now();
   const stack = await startLocalStack({
     root,
+    stateDir: stateDirFor(root),
     ports: DEV_PORTS,
     log: (line) => process.stderr.write(`${line}\n`),
   });

@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Upload } from '@aws-sdk/lib-storage';
+import { runConfigKey } from '../../layers/core/pipeline/keys.ts';
 import type { RunRecord } from '../../layers/core/pipeline/records.ts';
 import { InputFileError, UsageError } from '../errors.ts';
 import type { RunEvaluation } from '../format/run-result.ts';
@@ -23,6 +24,7 @@ export async function runRun(argv: string[], root = process.cwd()): Promise<numb
     options: {
       target: { type: 'string' },
       dataset: { type: 'string' },
+      config: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -40,8 +42,15 @@ export async function runRun(argv: string[], root = process.cwd()): Promise<numb
   const say = (line: string) => {
     if (!values.json) process.stderr.write(`${line}\n`);
   };
+  const config = values.config ? await readRunConfig(values.config) : undefined;
   const session = await openStack({ root, log: say });
   try {
+    if (config !== undefined) {
+      await session.artifacts.write({ bucket: session.bucket, key: runConfigKey(dataset) }, config, {
+        contentType: 'application/json',
+      });
+      say(`Config ${values.config} → s3://${session.bucket}/${runConfigKey(dataset)}`);
+    }
     const run = await uploadAndFollow(session, { csvPath, dataset, target: values.target }, say);
     const evaluation = run.status === 'SUCCEEDED' ? await readEvaluation(session, run) : undefined;
     if (values.json) {
@@ -89,6 +98,19 @@ async function uploadAndFollow(
     say(`Run ${started.runId} started`);
   }
   return followRun(session.experiments, started.runId, (progress) => say(describeProgress(progress)));
+}
+
+/** The file is uploaded as the dataset's _config.json; Prep validates it and names any bad field. */
+async function readRunConfig(path: string): Promise<string> {
+  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
+    throw new InputFileError(path, `cannot read ${path}: no such file or not readable`, { cause });
+  });
+  try {
+    JSON.parse(text);
+  } catch (cause) {
+    throw new InputFileError(path, `${path} is not valid JSON`, { cause });
+  }
+  return text;
 }
 
 function describeProgress({ run, cellsDone }: RunProgress): string {

@@ -33,6 +33,11 @@ export interface SessionOptions {
   readonly log?: (line: string) => void;
 }
 
+/** Where the embedded stack keeps its state: SYNERGY_STATE_DIR, else `<root>/.synergy`. */
+export function stateDirFor(root: string): string {
+  return process.env.SYNERGY_STATE_DIR ?? join(root, '.synergy');
+}
+
 /** s3rver checks signatures against these; dynalite accepts any. */
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
@@ -80,7 +85,7 @@ function portsFor(endpoints: LocalEndpoints, config: StackConfig) {
  * stack for the duration of the command (its state persists under the same directory).
  */
 export async function openStack(options: SessionOptions): Promise<StackSession> {
-  const stateDir = options.stateDir ?? join(options.root, '.synergy');
+  const stateDir = options.stateDir ?? stateDirFor(options.root);
   const log = options.log ?? (() => {});
   const running = await readEndpoints(stateDir);
   if (running && (await answers(running.dynamodb))) {
