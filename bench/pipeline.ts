@@ -22,6 +22,9 @@ import { S3ArtifactStore } from '../layers/aws/s3-artifact-store.ts';
 import { trainInProcess } from '../layers/core/training/train-in-process.ts';
 import { startLocalStack } from '../local/stack.ts';
 
+// The AWS SDK warns that its 2027 releases need Node 22 (the deploy target is 22); not this bench's news.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const SKLEARN_BREAST_CANCER = '/usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv';
 
 /** scikit-learn's file starts with "n_samples,n_features,class names…"; give it a real header. */
