@@ -10,32 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FunctionConfig, S3Subscription } from './config/stack-config.ts';
 import type { S3EventRecordLike } from './services/s3.ts';
 
-export interface S3NotificationRecord {
-  readonly eventVersion: string;
-  readonly eventSource: 'aws:s3';
-  readonly awsRegion: string;
-  readonly eventTime: string;
-  readonly eventName: string;
-  readonly userIdentity: { readonly principalId: string };
-  readonly requestParameters: { readonly sourceIPAddress: string };
-  readonly responseElements: Readonly<Record<string, string>>;
-  readonly s3: {
-    readonly s3SchemaVersion: '1.0';
-    readonly configurationId: string;
-    readonly bucket: {
-      readonly name: string;
-      readonly ownerIdentity: { readonly principalId: string };
-      readonly arn: string;
-    };
-    readonly object: {
-      readonly key: string;
-      readonly size?: number;
-      readonly eTag?: string;
-      readonly versionId?: string;
-      readonly sequencer: string;
-    };
-  };
-}
+/** A record as S3 sends it to a subscriber: s3rver's record with the key URL-encoded, any event name. */
+export type S3NotificationRecord = Omit<S3EventRecordLike, 'eventName'> & { readonly eventName: string };
 
 /** The event a subscribed function receives: one record, as S3 sends them. */
 export interface S3Notification {

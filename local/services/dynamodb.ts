@@ -3,7 +3,6 @@
  * `serverless print` gives, so the local tables have exactly the deployed keys and indexes.
  */
 import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
@@ -11,9 +10,11 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+
 import dynalite from 'dynalite';
 import { z } from 'zod';
 import { SynergyError } from '../../layers/core/errors.ts';
+import { listenOnLoopback } from '../listen.ts';
 
 export interface StartDynamoOptions {
   /** LevelDB directory, kept across restarts; in memory when omitted. */
@@ -38,14 +39,7 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Sta
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
   let stopped: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,

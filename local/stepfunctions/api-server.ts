@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../listen.ts';
 import { isOperationName, runOperation } from './api-operations.ts';
 import type { ExecutionEngine } from './engine.ts';
 import { StepFunctionsApiError } from './errors.ts';
@@ -27,14 +27,7 @@ export async function startStepFunctionsApi(
   const server = createServer((request, response) => {
     handle(engine, request, response).catch((error: unknown) => respondError(response, error));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
   let stopped: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,
