@@ -30,25 +30,32 @@ export function lambdaTaskHandler(route: LambdaRoute, scope: TaskScope, env: Lam
   const staticKey = route.invokeIntegration ? undefined : env.resolveFunction(route.resource);
   const events = route.invokeIntegration ? integrationEvents(env.region) : directEvents(env);
   return async (input) => {
-    // Let the library's StateEntered reach the history before this task's own events.
-    await afterDispatchedEvents();
-    if (scope.signal.aborted) throw abortedError(route.stateName);
     const functionKey = staticKey ?? env.resolveFunction(route.resource, input);
-    const event =
-      route.invokeIntegration && isJsonObject(input) ? (input.Payload ?? null) : (input as JsonValue);
-    events.scheduled(scope.history, functionKey, input as JsonValue, route.timeoutSeconds);
+    const cause = `the task did not finish within TimeoutSeconds (${route.timeoutSeconds})`;
     const invocation = new AbortController();
-    const onAbort = () => invocation.abort(scope.signal.reason);
-    scope.signal.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
-    // The library fails the state with States.Timeout at the same moment; this only stops the invocation.
+    // The library fails the state with States.Timeout when its own timer, started right after this call,
+    // fires. This one is started first, so it fires first: the TimedOut event is in the history before the
+    // state fails, and the invocation is stopped.
     const timer =
       route.timeoutSeconds === undefined
         ? undefined
         : setTimeout(() => {
             timedOut = true;
+            events.timedOut(scope.history, functionKey, 'States.Timeout', cause);
             invocation.abort(new Error('States.Timeout'));
           }, route.timeoutSeconds * 1000);
+    // Let the library's StateEntered reach the history before this task's own events.
+    await afterDispatchedEvents();
+    if (scope.signal.aborted) {
+      if (timer) clearTimeout(timer);
+      throw abortedError(route.stateName);
+    }
+    const event =
+      route.invokeIntegration && isJsonObject(input) ? (input.Payload ?? null) : (input as JsonValue);
+    events.scheduled(scope.history, functionKey, input as JsonValue, route.timeoutSeconds);
+    const onAbort = () => invocation.abort(scope.signal.reason);
+    scope.signal.addEventListener('abort', onAbort, { once: true });
     try {
       const result = asJsonResult(
         await env.invoker.invoke(functionKey, event, { signal: invocation.signal }),
@@ -58,11 +65,10 @@ export function lambdaTaskHandler(route: LambdaRoute, scope: TaskScope, env: Lam
       return assertWithinPayloadLimit(route.stateName, output) as LibraryJson;
     } catch (error) {
       if (error instanceof StateError && error.name === 'States.DataLimitExceeded') throw error;
-      if (timedOut) {
-        const cause = `the task did not finish within TimeoutSeconds (${route.timeoutSeconds})`;
-        events.timedOut(scope.history, functionKey, 'States.Timeout', cause);
-        throw new StateError('States.Timeout', cause);
-      }
+      // The library's own timer (started right after ours, same duration) fails the state with its
+      // States.Timeout error, the only one States.TaskFailed does not catch; it does not export that class,
+      // so this invocation leaves the state to it instead of failing it with a catchable look-alike.
+      if (timedOut) return new Promise<LibraryJson>(() => {});
       if (scope.signal.aborted) throw abortedError(route.stateName);
       const failure = describeInvocationError(error);
       events.failed(scope.history, functionKey, failure.error, failure.cause);
