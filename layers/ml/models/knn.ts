@@ -14,6 +14,7 @@ import type { RowScratch, TrainingPack } from './knn/brute-force.ts';
 import {
   nearestNeighbours,
   nearestNeighboursOfRow,
+  packColumns,
   packTraining,
   rowScratch,
   unpackTraining,
@@ -91,12 +92,7 @@ class Knn implements Classifier {
         field: 'n_neighbors',
       });
     }
-    this.fitted = makeFitted(
-      packTraining(toRowMajor(train), train.nRows, train.nFeatures),
-      Int32Array.from(train.y),
-      train.nClasses,
-      k,
-    );
+    this.fitted = makeFitted(packColumns(train), Int32Array.from(train.y), train.nClasses, k);
   }
 
   private model(): Fitted {
@@ -167,7 +163,7 @@ class Knn implements Classifier {
 }
 
 function makeFitted(pack: TrainingPack, y: Int32Array, nClasses: number, k: number): Fitted {
-  return { pack, y, nClasses, scratch: rowScratch(pack.nFeatures, k) };
+  return { pack, y, nClasses, scratch: rowScratch(k) };
 }
 
 function parseParams(params: unknown): KnnParams {
