@@ -16,14 +16,18 @@ export function boostTrees(train: LabelledMatrix, params: XGBoostParams, seed: n
   const { nRows: n, nFeatures: d, nClasses, y } = train;
   const width = nClasses === 2 ? 1 : nClasses;
   const binned = binFeatures(train, params.max_bin);
-  const builder = new HistTreeBuilder(binned, {
-    maxDepth: params.max_depth,
-    learningRate: params.learning_rate,
-    lambda: params.reg_lambda,
-    gamma: params.gamma,
-    minChildWeight: params.min_child_weight,
-  });
-  const margin = new Float64Array(width * n);
+  const builder = new HistTreeBuilder(
+    binned,
+    {
+      maxDepth: params.max_depth,
+      learningRate: params.learning_rate,
+      lambda: params.reg_lambda,
+      gamma: params.gamma,
+      minChildWeight: params.min_child_weight,
+    },
+    width,
+  );
+  const margin = builder.margins;
   const classMargin = Array.from({ length: width }, (_, c) => margin.subarray(c * n, (c + 1) * n));
   const classGradHess = Array.from({ length: width }, () => new Float64Array(2 * n));
   const sampler = new FeatureSampler(d, params.colsample_bytree);

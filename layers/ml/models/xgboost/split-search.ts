@@ -1,4 +1,5 @@
 import type { BinnedFeatures } from './quantile-bins.ts';
+import type { Workspace } from './workspace.ts';
 
 /**
  * xgboost's split rule. With G, H the node's gradient and hessian sums and λ = reg_lambda, a split into
@@ -10,6 +11,11 @@ import type { BinnedFeatures } from './quantile-bins.ts';
  * gain ≥ gamma (so its gamma is compared with the un-halved change), and so do we. Each child needs a
  * hessian sum ≥ min_child_weight. Ties go to the lower feature, then the lower bin, as xgboost's
  * forward scan.
+ *
+ * The scan of each feature's bins runs as a WebAssembly kernel (wasm/split-kernel.ts: prefix sums
+ * G_L, H_L over the bins; empty bins skipped, as the split after one equals the split before it; gains
+ * compared in float32, as xgboost stores loss changes, so that equal partitions reached through different
+ * features, which differ only by rounding in the sums, tie and the lower feature wins).
  */
 export interface SplitRule {
   readonly lambda: number;
@@ -30,6 +36,7 @@ export class SplitCandidate {
   hessLeft = 0;
 }
 
+/** Finds the best split of the node whose histogram is `hist` (a view on `workspace`). */
 export function findBestSplit(
   hist: Float64Array,
   gradSum: number,
@@ -39,44 +46,36 @@ export function findBestSplit(
   nActive: number,
   rule: SplitRule,
   best: SplitCandidate,
+  workspace: Workspace,
 ): void {
   const { lambda, minChildWeight } = rule;
   const { binOffset, binCount } = binned;
+  const { kernels, resultAt, result } = workspace;
   const parentScore = (gradSum * gradSum) / (hessSum + lambda);
   best.found = false;
   best.gain = 0;
   let bestRounded = 0;
   for (let a = 0; a < nActive; a++) {
     const j = features[a];
-    const base = 2 * binOffset[j];
-    const lastSplit = binCount[j] - 1;
-    let gl = 0;
-    let hl = 0;
-    for (let b = 0; b < lastSplit; b++) {
-      const binGrad = hist[base + 2 * b];
-      const binHess = hist[base + 2 * b + 1];
-      // An empty bin moves no row, so the split after it equals the one before (the first one wins).
-      if (binHess === 0 && binGrad === 0) continue;
-      gl += binGrad;
-      hl += binHess;
-      if (hl < minChildWeight || hl <= 0) continue;
-      const hr = hessSum - hl;
-      // Hessians are positive, so H_R only shrinks from here on.
-      if (hr < minChildWeight || hr <= 0) break;
-      const gr = gradSum - gl;
-      const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parentScore;
-      // Compared in float32 as xgboost stores loss changes: equal partitions reached through different
-      // features differ only by rounding in the sums, and must tie so the lower feature wins.
-      const rounded = Math.fround(gain);
-      if (rounded > bestRounded) {
-        bestRounded = rounded;
-        best.gain = gain;
-        best.feature = j;
-        best.bin = b;
-        best.gradLeft = gl;
-        best.hessLeft = hl;
-        best.found = true;
-      }
+    const bin = kernels.scanFeature(
+      hist.byteOffset + 16 * binOffset[j],
+      binCount[j] - 1,
+      gradSum,
+      hessSum,
+      lambda,
+      minChildWeight,
+      parentScore,
+      bestRounded,
+      resultAt,
+    );
+    if (bin >= 0) {
+      best.found = true;
+      best.feature = j;
+      best.bin = bin;
+      best.gain = result[0];
+      best.gradLeft = result[1];
+      best.hessLeft = result[2];
+      bestRounded = result[3];
     }
   }
   if (best.found && (best.gain <= MIN_GAIN || best.gain < rule.gamma)) best.found = false;

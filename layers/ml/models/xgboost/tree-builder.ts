@@ -1,8 +1,10 @@
+import { MlError } from '../../errors.ts';
 import type { Random } from '../../random.ts';
 import { type BoostedTree, TreeScratch } from './boosted-tree.ts';
-import { HistogramBuilder, subtractHistogram } from './histogram.ts';
+import { HistogramBuilder } from './histogram.ts';
 import type { BinnedFeatures } from './quantile-bins.ts';
 import { findBestSplit, SplitCandidate, type SplitRule } from './split-search.ts';
+import { Workspace } from './workspace.ts';
 
 export interface TreeSettings extends SplitRule {
   readonly maxDepth: number;
@@ -16,27 +18,38 @@ export interface TreeSettings extends SplitRule {
  * ascending and the column reads move forward through memory).
  *
  * Nodes are expanded depth-first. Every split depends on its own node's rows only and there is no leaf
- * budget, so this yields exactly the tree of xgboost's depth-wise policy, while at most max_depth + 1
- * histograms are alive at a time instead of a whole level's.
+ * budget, so this yields exactly the tree of xgboost's depth-wise policy, while at most max_depth
+ * histograms are alive at a time instead of a whole level's: when a node at depth t acquires its smaller
+ * child's histogram (t ≤ max_depth − 2), its own is alive and so is at most one pending sibling's per
+ * depth 1..t.
  *
- * Everything sized by the data (row order, histograms, node arrays) is allocated once per fit and reused
- * across trees; growing a tree allocates only the finished tree's arrays.
+ * The data-sized loops run as WebAssembly kernels in the fit's Workspace (histogram sums, split scans,
+ * row partitions, margin updates); this class drives them. Everything sized by the data (row order,
+ * histograms, margins, node arrays) is allocated once per fit and reused across trees; growing a tree
+ * allocates only the finished tree's arrays.
  */
 export class HistTreeBuilder {
   private readonly binned: BinnedFeatures;
   private readonly settings: TreeSettings;
+  private readonly workspace: Workspace;
   private readonly histograms: HistogramBuilder;
   private readonly nodes = new TreeScratch();
   private readonly best = new SplitCandidate();
   /**
    * Row indices: rows[0..nSampled) take part in this tree, partitioned in place node by node. `rows` is
-   * the first half of `rowBuffer`; the second half holds the rows going right while a node is split, and
-   * copyWithin moves them back without allocating.
+   * the first half of `rowBuffer` (a view on the workspace, where the kernels read it); the second half
+   * holds the rows going right while a node is split, and copyWithin moves them back without allocating.
    */
   private readonly rowBuffer: Int32Array;
   private readonly rows: Int32Array;
+  /** 0..nRows-1, copied into `rows` to restore ascending order before each tree. */
+  private readonly allRows: Int32Array;
   private nSampled: number;
-  private readonly freeHistograms: Float64Array[] = [];
+  /**
+   * The boosting margins, `marginCount` rows of nRows (zero at first), a view on the workspace: `grow`
+   * adds each tree's output to one of them there.
+   */
+  readonly margins: Float64Array;
   // The DFS stack, one slot per pending node.
   private readonly stackNode: Int32Array;
   private readonly stackStart: Int32Array;
@@ -46,15 +59,24 @@ export class HistTreeBuilder {
   private readonly stackHess: Float64Array;
   private readonly stackHist: (Float64Array | undefined)[];
 
-  constructor(binned: BinnedFeatures, settings: TreeSettings) {
+  constructor(binned: BinnedFeatures, settings: TreeSettings, marginCount: number) {
     this.binned = binned;
     this.settings = settings;
-    this.histograms = new HistogramBuilder(binned);
+    const histogramCapacity = Math.max(1, settings.maxDepth);
+    this.workspace = new Workspace(binned, histogramCapacity, marginCount);
+    this.histograms = new HistogramBuilder(binned, this.workspace, histogramCapacity);
     const n = binned.nRows;
-    this.rowBuffer = new Int32Array(2 * n);
+    this.rowBuffer = new Int32Array(this.workspace.buffer, this.workspace.rowsAt, 2 * n);
+    this.margins = new Float64Array(
+      this.workspace.buffer,
+      this.workspace.marginsAt,
+      this.workspace.marginBytes / 8,
+    );
     this.rows = this.rowBuffer.subarray(0, n);
+    this.allRows = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.allRows[i] = i;
+    this.rows.set(this.allRows);
     this.nSampled = n;
-    for (let i = 0; i < n; i++) this.rows[i] = i;
     const depth = settings.maxDepth + 2;
     this.stackNode = new Int32Array(depth);
     this.stackStart = new Int32Array(depth);
@@ -72,7 +94,7 @@ export class HistTreeBuilder {
   sampleRows(fraction: number, rng: Random | undefined): void {
     const n = this.binned.nRows;
     if (fraction >= 1 || rng === undefined) {
-      for (let i = 0; i < n; i++) this.rows[i] = i;
+      this.rows.set(this.allRows);
       this.nSampled = n;
       return;
     }
@@ -88,25 +110,29 @@ export class HistTreeBuilder {
 
   /**
    * Grows a tree on the sampled rows using the given features (ascending) and adds its output to
-   * `margin` for every training row, sampled or not.
+   * `margin` (a subarray of `margins`, nRows long) for every training row, sampled or not.
    */
   grow(gradHess: Float64Array, features: Int32Array, nActive: number, margin: Float64Array): BoostedTree {
+    if (margin.buffer !== this.workspace.buffer || margin.length !== this.binned.nRows) {
+      throw new MlError(
+        'XGBoost: grow() adds to one class row of the builder’s own margins (builder.margins)',
+      );
+    }
     const { maxDepth } = this.settings;
+    const { kernels, rowsAt, gradHessAt, resultAt, result } = this.workspace;
     const nodes = this.nodes;
     nodes.reset();
     const m = this.nSampled;
-    let gradSum = 0;
-    let hessSum = 0;
-    for (let k = 0; k < m; k++) {
-      const r = this.rows[k];
-      gradSum += gradHess[2 * r];
-      hessSum += gradHess[2 * r + 1];
-    }
+    const histograms = this.histograms;
+    histograms.setGradients(gradHess);
+    kernels.sumRows(gradHessAt, rowsAt, m, resultAt);
+    const gradSum = result[0];
+    const hessSum = result[1];
     const root = nodes.allocate(1);
     let rootHist: Float64Array | undefined;
     if (maxDepth > 0) {
-      rootHist = this.acquire();
-      this.histograms.build(rootHist, this.rows, 0, m, gradHess, m === this.binned.nRows, features, nActive);
+      rootHist = histograms.acquire();
+      histograms.build(rootHist, 0, m, m === this.binned.nRows, features, nActive);
     }
     let top = 0;
     this.push(top++, root, 0, m, 0, gradSum, hessSum, rootHist);
@@ -125,9 +151,9 @@ export class HistTreeBuilder {
         this.makeLeaf(node, start, end, g, h, margin);
         continue;
       }
-      findBestSplit(hist, g, h, this.binned, features, nActive, this.settings, best);
+      findBestSplit(hist, g, h, this.binned, features, nActive, this.settings, best, this.workspace);
       if (!best.found) {
-        this.release(hist);
+        histograms.release(hist);
         this.makeLeaf(node, start, end, g, h, margin);
         continue;
       }
@@ -142,18 +168,17 @@ export class HistTreeBuilder {
       const hl = best.hessLeft;
       if (depth + 1 >= maxDepth) {
         // Both children are leaves at the depth limit: credit their rows without partitioning them.
-        this.release(hist);
+        histograms.release(hist);
         this.splitIntoLeaves(node, start, end, g, h, gl, hl, margin);
         continue;
       }
       const mid = this.partition(start, end, best.feature, best.bin);
-      const small = this.acquire();
+      const small = histograms.acquire();
       const leftIsSmaller = mid - start <= end - mid;
-      if (leftIsSmaller)
-        this.histograms.build(small, this.rows, start, mid, gradHess, false, features, nActive);
-      else this.histograms.build(small, this.rows, mid, end, gradHess, false, features, nActive);
+      if (leftIsSmaller) histograms.build(small, start, mid, false, features, nActive);
+      else histograms.build(small, mid, end, false, features, nActive);
       // The parent's buffer becomes the larger child's histogram.
-      subtractHistogram(hist, small, this.binned.binOffset, features, nActive);
+      histograms.subtract(hist, small, features, nActive);
       const leftHist = leftIsSmaller ? small : hist;
       const rightHist = leftIsSmaller ? hist : small;
       this.push(top++, left + 1, mid, end, depth + 1, g - gl, h - hl, rightHist);
@@ -199,8 +224,8 @@ export class HistTreeBuilder {
   ): void {
     const value = this.leafValue(g, h);
     this.nodes.value[node] = value;
-    const rows = this.rows;
-    for (let k = start; k < end; k++) margin[rows[k]] += value;
+    const { kernels, rowsAt } = this.workspace;
+    kernels.addToRows(margin.byteOffset, rowsAt + 4 * start, end - start, value);
   }
 
   /** Children of a split `node` (already set) that are both leaves: values set, rows credited in one pass. */
@@ -220,34 +245,35 @@ export class HistTreeBuilder {
     const rightValue = this.leafValue(g - gl, h - hl);
     nodes.value[left] = leftValue;
     nodes.value[left + 1] = rightValue;
-    const { bins, nRows } = this.binned;
-    const col = nodes.feature[node] * nRows;
+    const { kernels, rowsAt, binsAt } = this.workspace;
+    const col = binsAt + nodes.feature[node] * this.binned.nRows;
     const splitBin = nodes.splitBin[node];
-    const rows = this.rows;
-    for (let k = start; k < end; k++) {
-      const row = rows[k];
-      margin[row] += bins[col + row] <= splitBin ? leftValue : rightValue;
-    }
+    kernels.addSplitLeaves(
+      margin.byteOffset,
+      rowsAt + 4 * start,
+      end - start,
+      col,
+      splitBin,
+      leftValue,
+      rightValue,
+    );
   }
 
   /** Stable in-place partition of rows[start..end): bins ≤ splitBin first. Returns the boundary. */
   private partition(start: number, end: number, feature: number, splitBin: number): number {
-    const { bins, nRows } = this.binned;
-    const buffer = this.rowBuffer;
-    const col = feature * nRows;
-    let l = start;
-    let r = nRows;
-    // Branch-free: which side a row goes is a coin flip to the branch predictor.
-    for (let k = start; k < end; k++) {
-      const row = buffer[k];
-      const right = (splitBin - bins[col + row]) >>> 31;
-      buffer[l] = row;
-      buffer[r] = row;
-      l += 1 - right;
-      r += right;
-    }
-    buffer.copyWithin(l, nRows, r);
-    return l;
+    const { nRows } = this.binned;
+    const { kernels, rowsAt, binsAt } = this.workspace;
+    const scratch = rowsAt + 4 * nRows;
+    const left = kernels.partitionRows(
+      rowsAt + 4 * start,
+      end - start,
+      scratch,
+      binsAt + feature * nRows,
+      splitBin,
+    );
+    const mid = start + left;
+    this.rowBuffer.copyWithin(mid, nRows, nRows + (end - mid));
+    return mid;
   }
 
   /** Rows left out by subsampling still get the tree's output (walked on their bins). */
@@ -262,13 +288,5 @@ export class HistTreeBuilder {
       }
       margin[row] += value[node];
     }
-  }
-
-  private acquire(): Float64Array {
-    return this.freeHistograms.pop() ?? new Float64Array(this.histograms.size);
-  }
-
-  private release(hist: Float64Array): void {
-    this.freeHistograms.push(hist);
   }
 }

@@ -4,6 +4,11 @@
  * standardized, as bench/ml.ts.
  *
  *   npx tsx test/ml/models/xgboost/measure-fit.ts [--repeat 5] [--n-estimators 100] [--skip-python]
+ *     [--detach-buffer]
+ *
+ * --detach-buffer detaches one ArrayBuffer first, the state of a bench/ml.ts process (under tsx, requiring
+ * libsvm-js's emscripten glue, as importing the SVC model does, detaches one; so does growing a wasm
+ * memory): from then on V8's optimized code re-checks the buffer on every typed-array access.
  *
  * Runs ours and xgboost alternately (both see the same background load) and prints the best of
  * `repeat` for wall time and CPU time (process.cpuUsage vs time.process_time), accuracy, and the ratios.
@@ -22,8 +27,13 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '5' },
     'n-estimators': { type: 'string', default: '100' },
     'skip-python': { type: 'boolean', default: false },
+    'detach-buffer': { type: 'boolean', default: false },
   },
 });
+if (values['detach-buffer']) {
+  const buffer = new ArrayBuffer(8);
+  structuredClone(buffer, { transfer: [buffer] });
+}
 const repeat = Number(values.repeat);
 const params = { n_estimators: Number(values['n-estimators']) };
 
