@@ -5,9 +5,9 @@
 import { MlError } from '../../../errors.ts';
 import { type ScanKernels, scanModuleBytes } from './scan-kernel.ts';
 
+/** Never grown (see TrainingPack.callSpace), so no buffer is ever detached. */
 export interface WasmMemory {
   readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
 }
 
 interface WasmApi {
@@ -55,18 +55,6 @@ export function createMemory(bytes: number): WasmMemory {
   if (pagesFor(bytes) > MAX_PAGES) throw tooLarge(bytes);
   try {
     return new wasm.Memory({ initial: pagesFor(bytes) });
-  } catch (error) {
-    throw tooLarge(bytes, error);
-  }
-}
-
-/** Grows `memory` to at least `bytes`; its old buffer (and every view on it) is detached if it grows. */
-export function ensureMemory(memory: WasmMemory, bytes: number): void {
-  const missing = pagesFor(bytes) - memory.buffer.byteLength / PAGE_BYTES;
-  if (missing <= 0) return;
-  if (pagesFor(bytes) > MAX_PAGES) throw tooLarge(bytes);
-  try {
-    memory.grow(missing);
   } catch (error) {
     throw tooLarge(bytes, error);
   }
