@@ -127,7 +127,7 @@ export class RandomForest implements Classifier {
   predictProba(x: FeatureMatrix): Float64Array {
     const { packed, nFeatures } = this.model();
     checkFeatureCount(x.nFeatures, nFeatures, MODEL);
-    return packed.meanColumnMajor(x.values, x.nRows, x.nFeatures);
+    return packed.meanColumnMajor(x.values, x.nRows);
   }
 
   predictProbaRow(row: Float64Array, out: Float64Array): void {
