@@ -21,39 +21,10 @@ import { DynamoExperiments } from '../layers/aws/dynamo-experiments.ts';
 import { S3ArtifactStore } from '../layers/aws/s3-artifact-store.ts';
 import { trainInProcess } from '../layers/core/training/train-in-process.ts';
 import { startLocalStack } from '../local/stack.ts';
+import { breastCancer, penguins, SKLEARN_BREAST_CANCER } from './datasets.ts';
 
 // The AWS SDK warns that its 2027 releases need Node 22 (the deploy target is 22); not this bench's news.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-const SKLEARN_BREAST_CANCER = '/usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv';
-
-/** scikit-learn's file starts with "n_samples,n_features,class names…"; give it a real header. */
-function breastCancerCsv(): string {
-  const [, ...rows] = readFileSync(SKLEARN_BREAST_CANCER, 'utf8').trim().split('\n');
-  const header = [...Array.from({ length: 30 }, (_, j) => `f${String(j + 1).padStart(2, '0')}`), 'diagnosis'];
-  const body = rows.map((row) => {
-    const cells = row.split(',');
-    cells[30] = cells[30] === '0' ? 'malignant' : 'benign';
-    return cells.join(',');
-  });
-  return `${header.join(',')}\n${body.join('\n')}\n`;
-}
-
-function penguinsCsv(): string {
-  const path = join(import.meta.dirname, '..', 'node_modules', 'vega-datasets', 'data', 'penguins.json');
-  const records = JSON.parse(readFileSync(path, 'utf8')) as Array<Record<string, unknown>>;
-  const columns = [
-    'Island',
-    'Beak Length (mm)',
-    'Beak Depth (mm)',
-    'Flipper Length (mm)',
-    'Body Mass (g)',
-    'Sex',
-    'Species',
-  ];
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-  return `${columns.map((c) => `"${c}"`).join(',')}\n${records.map((r) => columns.map((c) => cell(r[c])).join(',')).join('\n')}\n`;
-}
 
 const { values } = parseArgs({
   options: {
@@ -65,8 +36,8 @@ const { values } = parseArgs({
 const data = values.csv
   ? { name: values.csv, csv: readFileSync(values.csv, 'utf8'), target: values.target }
   : existsSync(SKLEARN_BREAST_CANCER)
-    ? { name: 'breast-cancer (569×30)', csv: breastCancerCsv(), target: 'diagnosis' }
-    : { name: 'penguins (344×6)', csv: penguinsCsv(), target: 'Species' };
+    ? breastCancer()
+    : penguins();
 const repeat = Number(values.repeat);
 const workers = availableParallelism();
 

@@ -1,9 +1,3 @@
-import { runDemo } from './commands/demo.ts';
-import { runDev } from './commands/dev.ts';
-import { runModels } from './commands/models.ts';
-import { runRun } from './commands/run.ts';
-import { runRuns } from './commands/runs.ts';
-import { runTrain } from './commands/train.ts';
 import { exitCodeFor, UsageError } from './errors.ts';
 
 const USAGE = `Usage: synergy <command> [options]
@@ -52,6 +46,7 @@ Commands:
 
 Exit codes: 0 ok, 2 bad input (the message names the row/column/field), 1 unexpected failure.`;
 
+// Commands are imported when called: `train` should not pay for loading the AWS SDK and the local stack.
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -60,17 +55,17 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'train':
-      return runTrain(rest);
+      return (await import('./commands/train.ts')).runTrain(rest);
     case 'demo':
-      return runDemo(rest);
+      return (await import('./commands/demo.ts')).runDemo(rest);
     case 'dev':
-      return runDev(rest);
+      return (await import('./commands/dev.ts')).runDev(rest);
     case 'run':
-      return runRun(rest);
+      return (await import('./commands/run.ts')).runRun(rest);
     case 'runs':
-      return runRuns(rest);
+      return (await import('./commands/runs.ts')).runRuns(rest);
     case 'models':
-      return runModels(rest);
+      return (await import('./commands/models.ts')).runModels(rest);
     default:
       throw new UsageError(`unknown command "${command}" (try: synergy --help)`);
   }
