@@ -8,10 +8,10 @@ import {
   SplitCandidate,
   type SplitRule,
 } from '../../../../layers/ml/models/xgboost/split-search.ts';
-import { Code, encodeModule, I32 } from '../../../../layers/ml/models/xgboost/wasm/encoder.ts';
 import { createMemory } from '../../../../layers/ml/models/xgboost/wasm/runtime.ts';
 import { Workspace } from '../../../../layers/ml/models/xgboost/workspace.ts';
 import { Random } from '../../../../layers/ml/random.ts';
+import { Code, encodeModule, I32 } from '../../../../layers/ml/wasm/encoder.ts';
 
 // The WebAssembly kernels against plain JS written from their specification, compared bit for bit:
 // models must not change when the kernels do.

@@ -20,7 +20,7 @@
  * SIMD registers V8 allocates on x64) serves batches; `scanRow` (Q=1 × 8 rows, 4 accumulators) serves one
  * query, which the batch shape would compute four times.
  */
-import { Code, encodeModule, F64, type FunctionDef, I32, V128 } from './encoder.ts';
+import { Code, encodeModule, F64, type FunctionDef, I32, V128 } from '../../../wasm/encoder.ts';
 
 /** Training rows per layout group (the v128 pairs of one feature: 2 loads). */
 export const GROUP_ROWS = 4;

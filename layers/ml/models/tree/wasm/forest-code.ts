@@ -1,8 +1,8 @@
-import { Code, I32 } from '../../knn/wasm/encoder.ts';
+import { Code, I32 } from '../../../wasm/encoder.ts';
 import { type HeaderField, headerOffset, SLOTS_AT } from './forest-header.ts';
 
 /**
- * The KNN kernels' function-body encoder (knn/wasm/encoder.ts) plus the instructions and idioms the
+ * The shared function-body encoder (layers/ml/wasm/encoder.ts) plus the instructions and idioms only the
  * forest kernels need. Each method appends instructions and returns `this`, so a body reads like the
  * WAT it stands for.
  */
@@ -12,13 +12,6 @@ export class ForestCode extends Code {
     return this;
   }
 
-  /** Pops (a, b, condition): a if condition is non-zero, else b (a conditional move, no branch). */
-  select(): this {
-    return this.emit(0x1b);
-  }
-  f64Add(): this {
-    return this.emit(0xa0);
-  }
   /** Converts a signed i32 to f64 (the cheapest way to push 0.0: `i32.const 0` first). */
   f64ConvertI32S(): this {
     return this.emit(0xb7);
@@ -31,15 +24,6 @@ export class ForestCode extends Code {
   }
   i32GeS(): this {
     return this.emit(0x4e);
-  }
-  i32And(): this {
-    return this.emit(0x71);
-  }
-  i32Xor(): this {
-    return this.emit(0x73);
-  }
-  i32Shl(): this {
-    return this.emit(0x74);
   }
   i32ShrS(): this {
     return this.emit(0x75);

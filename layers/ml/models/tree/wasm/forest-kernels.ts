@@ -12,7 +12,7 @@
  * misses), and a lane that reaches a leaf takes the next walk at once. Sums run in tree order, so they
  * round exactly as a plain tree-by-tree walk does.
  */
-import { encodeModule, type FunctionDef, I32 } from '../../knn/wasm/encoder.ts';
+import { encodeModule, type FunctionDef, I32 } from '../../../wasm/encoder.ts';
 import { ForestCode } from './forest-code.ts';
 
 /** Walk lanes: enough chains in flight to overlap cache misses, few enough to stay in registers. */

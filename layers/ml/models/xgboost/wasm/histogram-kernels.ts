@@ -1,4 +1,4 @@
-import { Code, type FunctionDef, I32, V128 } from './encoder.ts';
+import { Code, type FunctionDef, I32, V128 } from '../../../wasm/encoder.ts';
 
 /**
  * The histogram sums as WebAssembly functions over one memory (see workspace.ts for the layout). All

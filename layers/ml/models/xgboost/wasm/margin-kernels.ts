@@ -1,4 +1,4 @@
-import { Code, F64, type FunctionDef, I32 } from './encoder.ts';
+import { Code, F64, type FunctionDef, I32 } from '../../../wasm/encoder.ts';
 
 /** Leaf outputs added to the training rows' margins (f64, one per row) as a tree is finished. */
 export interface MarginKernels {

@@ -1,4 +1,4 @@
-import { Code, type FunctionDef, I32 } from './encoder.ts';
+import { Code, type FunctionDef, I32 } from '../../../wasm/encoder.ts';
 
 export interface PartitionKernel {
   /**

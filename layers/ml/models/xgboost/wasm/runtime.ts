@@ -3,7 +3,7 @@
  * ES2023 without DOM, which declares no `WebAssembly` global, so the slice of the API used is typed here.
  */
 import { MlError } from '../../../errors.ts';
-import { encodeModule } from './encoder.ts';
+import { encodeModule } from '../../../wasm/encoder.ts';
 import { type HistogramKernels, histogramKernels } from './histogram-kernels.ts';
 import { type MarginKernels, marginKernels } from './margin-kernels.ts';
 import { type PartitionKernel, partitionKernel } from './partition-kernel.ts';

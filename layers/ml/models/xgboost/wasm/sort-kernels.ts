@@ -1,4 +1,4 @@
-import { Code, type FunctionDef, I32, I64 } from './encoder.ts';
+import { Code, type FunctionDef, I32, I64 } from '../../../wasm/encoder.ts';
 
 /**
  * An LSD radix sort of float64 columns (column-sort.ts drives it): keys are the values' 64-bit patterns

@@ -1,4 +1,4 @@
-import { Code, F64, type FunctionDef, I32 } from './encoder.ts';
+import { Code, F64, type FunctionDef, I32 } from '../../../wasm/encoder.ts';
 
 export interface SplitKernel {
   /**

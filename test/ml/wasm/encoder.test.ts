@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Code,
-  encodeModule,
-  type FunctionDef,
-  I32,
-  V128,
-} from '../../../../layers/ml/models/knn/wasm/encoder.ts';
+import { Code, encodeModule, type FunctionDef, I32, V128 } from '../../../layers/ml/wasm/encoder.ts';
 
 interface Api {
   Module: new (bytes: Uint8Array) => object;

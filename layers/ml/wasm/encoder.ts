@@ -1,24 +1,26 @@
 /**
- * A minimal WebAssembly binary encoder: just enough of the format (MVP + the fixed-width SIMD
- * proposal, both in Node ≥ 16 without flags) to emit the neighbour-search kernels from TypeScript, since
- * the project has no WAT toolchain. References: the core spec's binary format
- * (https://webassembly.github.io/spec/core/binary/) and its SIMD instruction table (prefix 0xFD,
- * opcode as unsigned LEB128).
+ * A minimal WebAssembly binary encoder: the part of the format (MVP + fixed-width SIMD, both in Node ≥ 16
+ * without flags) that the histogram kernels use, so they can be written in TypeScript without a WAT
+ * toolchain. References: the core spec's binary format (https://webassembly.github.io/spec/core/binary/)
+ * and its SIMD instruction table (prefix 0xFD, opcode as unsigned LEB128).
  *
- * `Code` emits one function body as a stack-machine instruction stream; each method appends one
- * instruction (named as in the text format, `f64x2Add` for `f64x2.add`) and returns `this`, so a body
- * reads top to bottom like the WAT it stands for. `encodeModule` wraps bodies into a module that imports
- * its memory from `env.memory` and exports every function by name.
+ * `Code` emits one function body; each method appends one instruction, named as in the text format
+ * (`i32Load8U` for `i32.load8_u`), and returns `this`, so a body reads top to bottom like its WAT.
+ * (layers/ml/models/knn/wasm/encoder.ts is the same design with the instructions KNN needs; the two could
+ * become one shared module.)
  */
 
 export const I32 = 0x7f;
+export const I64 = 0x7e;
 export const F64 = 0x7c;
 export const V128 = 0x7b;
-export type ValueType = typeof I32 | typeof F64 | typeof V128;
+export type ValueType = typeof I32 | typeof I64 | typeof F64 | typeof V128;
 
 const SIMD_PREFIX = 0xfd;
-/** log2 of the natural alignment, the first field of a memory immediate (a hint; misalignment is legal). */
+/** log2 of the natural alignment, the first field of a memory immediate (a hint: misalignment is legal). */
+const ALIGN_U8 = 0;
 const ALIGN_I32 = 2;
+const ALIGN_I64 = 3;
 const ALIGN_F64 = 3;
 const ALIGN_V128 = 4;
 
@@ -51,8 +53,11 @@ function append(out: number[], bytes: readonly number[]): void {
 export class Code {
   readonly bytes: number[] = [];
   private readonly localTypes: ValueType[] = [];
+  private readonly paramCount: number;
 
-  constructor(private readonly paramCount: number) {}
+  constructor(paramCount: number) {
+    this.paramCount = paramCount;
+  }
 
   /** Declares a new local and returns its index. */
   local(type: ValueType): number {
@@ -60,20 +65,11 @@ export class Code {
     return this.paramCount + this.localTypes.length - 1;
   }
 
-  /** The encoded body: local declarations (run-length grouped), instructions, `end`. */
+  /** The encoded body: size, local declarations (one group per local), instructions, `end`. */
   encode(): number[] {
-    const groups: Array<[number, ValueType]> = [];
-    for (const t of this.localTypes) {
-      const last = groups[groups.length - 1];
-      if (last && last[1] === t) last[0]++;
-      else groups.push([1, t]);
-    }
     const body: number[] = [];
-    unsignedLeb(groups.length, body);
-    for (const [count, type] of groups) {
-      unsignedLeb(count, body);
-      body.push(type);
-    }
+    unsignedLeb(this.localTypes.length, body);
+    for (const type of this.localTypes) body.push(1, type);
     append(body, this.bytes);
     body.push(0x0b);
     const out: number[] = [];
@@ -135,8 +131,9 @@ export class Code {
   brIf(depth: number): this {
     return this.index(0x0d, depth);
   }
-  call(func: number): this {
-    return this.index(0x10, func);
+  /** Pops a, b, condition; pushes a if the condition is non-zero, else b. */
+  select(): this {
+    return this.op(0x1b);
   }
 
   // Variables.
@@ -149,36 +146,37 @@ export class Code {
   localTee(i: number): this {
     return this.index(0x22, i);
   }
-  /** `local += by` for an i32 local (four instructions, the commonest sequence in the kernels). */
-  increment(i: number, by: number): this {
-    return this.localGet(i).i32Const(by).i32Add().localSet(i);
-  }
 
   // Memory; `offset` is a constant byte offset added to the address operand.
   i32Load(offset = 0): this {
     return this.memory(0x28, ALIGN_I32, offset);
   }
-  f64Load(offset = 0): this {
-    return this.memory(0x2b, ALIGN_F64, offset);
+  i32Load8U(offset = 0): this {
+    return this.memory(0x2d, ALIGN_U8, offset);
   }
   i32Store(offset = 0): this {
     return this.memory(0x36, ALIGN_I32, offset);
   }
+  f64Load(offset = 0): this {
+    return this.memory(0x2b, ALIGN_F64, offset);
+  }
   f64Store(offset = 0): this {
     return this.memory(0x39, ALIGN_F64, offset);
   }
+  i64Load(offset = 0): this {
+    return this.memory(0x29, ALIGN_I64, offset);
+  }
+  i64Store(offset = 0): this {
+    return this.memory(0x37, ALIGN_I64, offset);
+  }
   v128Load(offset = 0): this {
     return this.memory(0x00, ALIGN_V128, offset, true);
-  }
-  /** Loads one f64 and splats it to both lanes. */
-  v128Load64Splat(offset = 0): this {
-    return this.memory(0x0a, ALIGN_F64, offset, true);
   }
   v128Store(offset = 0): this {
     return this.memory(0x0b, ALIGN_V128, offset, true);
   }
 
-  // Numbers.
+  // Integers.
   i32Const(v: number): this {
     this.bytes.push(0x41);
     signedLeb(v, this.bytes);
@@ -190,17 +188,69 @@ export class Code {
   i32LtU(): this {
     return this.op(0x49);
   }
+  i32LeU(): this {
+    return this.op(0x4d);
+  }
+  i32GeU(): this {
+    return this.op(0x4f);
+  }
   i32Add(): this {
     return this.op(0x6a);
   }
   i32Sub(): this {
     return this.op(0x6b);
   }
-  i32Mul(): this {
-    return this.op(0x6c);
+  i32Or(): this {
+    return this.op(0x72);
   }
-  i32Eq(): this {
-    return this.op(0x46);
+  i32Xor(): this {
+    return this.op(0x73);
+  }
+  i32And(): this {
+    return this.op(0x71);
+  }
+  i32Shl(): this {
+    return this.op(0x74);
+  }
+  i32ShrU(): this {
+    return this.op(0x76);
+  }
+
+  // 64-bit integers (shift counts are i64 too).
+  i64Const(v: number): this {
+    this.bytes.push(0x42);
+    signedLeb(v, this.bytes);
+    return this;
+  }
+  i64Or(): this {
+    return this.op(0x84);
+  }
+  i64Xor(): this {
+    return this.op(0x85);
+  }
+  i64Shl(): this {
+    return this.op(0x86);
+  }
+  i64ShrS(): this {
+    return this.op(0x87);
+  }
+  i64ShrU(): this {
+    return this.op(0x88);
+  }
+  i32WrapI64(): this {
+    return this.op(0xa7);
+  }
+  i64ExtendI32U(): this {
+    return this.op(0xad);
+  }
+
+  // Floats. f64 arithmetic is IEEE double as in JS; f32DemoteF64 rounds as Math.fround.
+  /** f64.const 0 (+0). */
+  f64Const0(): this {
+    return this.op(0x44, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+  f64Eq(): this {
+    return this.op(0x61);
   }
   f64Lt(): this {
     return this.op(0x63);
@@ -208,12 +258,58 @@ export class Code {
   f64Gt(): this {
     return this.op(0x64);
   }
+  f64Le(): this {
+    return this.op(0x65);
+  }
+  f64Add(): this {
+    return this.op(0xa0);
+  }
+  f64Sub(): this {
+    return this.op(0xa1);
+  }
+  f64Mul(): this {
+    return this.op(0xa2);
+  }
+  f64Div(): this {
+    return this.op(0xa3);
+  }
+  f32DemoteF64(): this {
+    return this.op(0xb6);
+  }
+  f64PromoteF32(): this {
+    return this.op(0xbb);
+  }
 
   // SIMD, two f64 lanes.
   v128Zero(): this {
     this.simd(0x0c);
     for (let i = 0; i < 16; i++) this.bytes.push(0);
     return this;
+  }
+  f64x2Add(): this {
+    return this.simd(0xf0);
+  }
+  f64x2Sub(): this {
+    return this.simd(0xf1);
+  }
+
+  // Used by the KNN and RandomForest kernels.
+  call(func: number): this {
+    return this.index(0x10, func);
+  }
+  /** `local += by` for an i32 local (four instructions, the commonest sequence in the kernels). */
+  increment(i: number, by: number): this {
+    return this.localGet(i).i32Const(by).i32Add().localSet(i);
+  }
+  /** Loads one f64 and splats it to both lanes. */
+  v128Load64Splat(offset = 0): this {
+    return this.memory(0x0a, ALIGN_F64, offset, true);
+  }
+  i32Mul(): this {
+    return this.op(0x6c);
+  }
+  i32Eq(): this {
+    return this.op(0x46);
   }
   v128Or(): this {
     return this.simd(0x50);
@@ -224,12 +320,6 @@ export class Code {
   f64x2Lt(): this {
     return this.simd(0x49);
   }
-  f64x2Add(): this {
-    return this.simd(0xf0);
-  }
-  f64x2Sub(): this {
-    return this.simd(0xf1);
-  }
   f64x2Mul(): this {
     return this.simd(0xf2);
   }
@@ -238,6 +328,8 @@ export class Code {
 export interface FunctionDef {
   readonly name: string;
   readonly params: readonly ValueType[];
+  /** What the body leaves on the stack (none if omitted). */
+  readonly results?: readonly ValueType[];
   readonly code: Code;
 }
 
@@ -250,21 +342,24 @@ function section(id: number, content: number[], out: number[]): void {
 function name(text: string, out: number[]): void {
   const bytes = new TextEncoder().encode(text);
   unsignedLeb(bytes.length, out);
-  out.push(...bytes);
+  append(out, Array.from(bytes));
 }
 
 /**
- * A module of `functions` (no results; function i has index i, for `call`), importing a memory of at
- * least `minPages` 64 KiB pages as `env.memory`, exporting each function under its name.
+ * A module of `functions` (function i has index i, for `call`), importing a memory of at least `minPages`
+ * 64 KiB pages as `env.memory`, exporting each function under its name.
  */
-export function encodeModule(functions: readonly FunctionDef[], minPages: number): Uint8Array {
+export function encodeModule(functions: readonly FunctionDef[], minPages = 0): Uint8Array {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const types: number[] = [];
   unsignedLeb(functions.length, types);
   for (const f of functions) {
     types.push(0x60);
     unsignedLeb(f.params.length, types);
-    types.push(...f.params, 0x00);
+    append(types, f.params);
+    const results = f.results ?? [];
+    unsignedLeb(results.length, types);
+    append(types, results);
   }
   section(1, types, out);
   const imports: number[] = [0x01];
