@@ -19,6 +19,7 @@ import { followRun, waitForUploadRun } from '../bin/stack/follow-run.ts';
 import { createDocumentClient } from '../layers/aws/document-client.ts';
 import { DynamoExperiments } from '../layers/aws/dynamo-experiments.ts';
 import { S3ArtifactStore } from '../layers/aws/s3-artifact-store.ts';
+import { refOfUri } from '../layers/core/pipeline/keys.ts';
 import { trainInProcess } from '../layers/core/training/train-in-process.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { breastCancer, penguins, SKLEARN_BREAST_CANCER } from './datasets.ts';
@@ -75,9 +76,7 @@ async function serverless(i: number): Promise<{ seconds: number; leaderboard: Ro
   const run = await followRun(experiments, run0.runId, () => {}, { pollMs: 50 });
   const seconds = (performance.now() - started) / 1000;
   if (run.status !== 'SUCCEEDED') throw new Error(`run ${run.runId} ${run.status}: ${run.error?.message}`);
-  const uri = run.result?.leaderboardUri ?? '';
-  const [, bucket, k] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
-  const leaderboard = (await artifacts.readJson({ bucket, key: k })) as Row[];
+  const leaderboard = (await artifacts.readJson(refOfUri(run.result?.leaderboardUri ?? ''))) as Row[];
   return { seconds, leaderboard };
 }
 

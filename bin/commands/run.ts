@@ -3,7 +3,7 @@ import { access, readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Upload } from '@aws-sdk/lib-storage';
-import { runConfigKey } from '../../layers/core/pipeline/keys.ts';
+import { refOfUri, runConfigKey } from '../../layers/core/pipeline/keys.ts';
 import type { RunRecord } from '../../layers/core/pipeline/records.ts';
 import { InputFileError, UsageError } from '../errors.ts';
 import type { RunEvaluation } from '../format/run-result.ts';
@@ -121,8 +121,6 @@ function describeProgress({ run, cellsDone }: RunProgress): string {
 async function readEvaluation(session: StackSession, run: RunRecord): Promise<RunEvaluation | undefined> {
   const uri = run.result?.evaluationUri;
   if (!uri) return undefined;
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  if (!match) return undefined;
-  const json = await session.artifacts.readJson({ bucket: match[1], key: match[2] });
+  const json = await session.artifacts.readJson(refOfUri(uri));
   return runEvaluationSchema.parse(json);
 }

@@ -8,6 +8,7 @@ import type { ClassLabel } from '../../ml/data/labels.ts';
 import type { InputRecord } from '../../ml/data/preprocessor.ts';
 import { SynergyError } from '../errors.ts';
 import type { ArtifactStore, ObjectRef } from '../ports.ts';
+import { refOfUri } from './keys.ts';
 import type { LoadedModel } from './model-document.ts';
 import { loadModelDocument } from './model-document.ts';
 import type { ModelVersionRecord } from './records.ts';
@@ -120,11 +121,4 @@ export async function scoreVersionOnHoldout(
   } finally {
     loaded.classifier.dispose();
   }
-}
-
-/** `s3://bucket/key` → ObjectRef. */
-export function refOfUri(uri: string): ObjectRef {
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  if (!match) throw new SynergyError(`not an s3:// URI: ${uri}`, { uri });
-  return { bucket: match[1], key: match[2] };
 }

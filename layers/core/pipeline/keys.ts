@@ -3,6 +3,8 @@
  * cannot drift apart. Keys only: the bucket is the deployment's data bucket (PipelineDeps.bucket).
  */
 import type { ModelName } from '../../ml/models/classifier.ts';
+import { SynergyError } from '../errors.ts';
+import type { ObjectRef } from '../ports.ts';
 
 const INCOMING = 'incoming/';
 
@@ -84,4 +86,11 @@ export function datasetNameFromKey(key: string): string | undefined {
 
 export function s3Uri(ref: { readonly bucket: string; readonly key: string }): string {
   return `s3://${ref.bucket}/${ref.key}`;
+}
+
+/** `s3://bucket/key` → ObjectRef (the inverse of s3Uri). */
+export function refOfUri(uri: string): ObjectRef {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!match) throw new SynergyError(`not an s3:// URI: ${uri}`, { uri });
+  return { bucket: match[1], key: match[2] };
 }

@@ -12,7 +12,7 @@ import { NotFoundError, RunConfigError } from '../errors.ts';
 import type { ObjectRef } from '../ports.ts';
 import type { PipelineDeps } from './deps.ts';
 import { holdoutLines } from './holdout-writer.ts';
-import { holdoutKey, preparedDatasetKey, preprocessorKey, runConfigKey, s3Uri } from './keys.ts';
+import { holdoutKey, preparedDatasetKey, preprocessorKey, refOfUri, runConfigKey, s3Uri } from './keys.ts';
 import type { PrepOutput, TrainingRequest } from './messages.ts';
 import type { RunRecord } from './records.ts';
 import { type RunConfig, resolveRunConfig } from './run-config.ts';
@@ -130,13 +130,12 @@ async function resolveSource(
   if (request.trigger.kind === 'upload') return { bucket: request.trigger.bucket, key: request.trigger.key };
   const runs = await deps.experiments.listRuns({ modelName: request.modelName, limit: 50 });
   const previous = runs.find((run) => run.dataset !== undefined)?.dataset;
-  const match = previous && /^s3:\/\/([^/]+)\/(.+)$/.exec(previous.uri);
-  if (!match) {
+  if (!previous) {
     throw new NotFoundError(`no earlier run of ${request.modelName} has data to retrain on`, {
       modelName: request.modelName,
     });
   }
-  return { bucket: match[1], key: match[2] };
+  return refOfUri(previous.uri);
 }
 
 /** `incoming/<dataset>/_config.json` (optional) and the upload's `target` metadata → the run's config. */
