@@ -21,6 +21,7 @@ import { DynamoExperiments } from '../layers/aws/dynamo-experiments.ts';
 import { S3ArtifactStore } from '../layers/aws/s3-artifact-store.ts';
 import { refOfUri } from '../layers/core/pipeline/keys.ts';
 import { trainInProcess } from '../layers/core/training/train-in-process.ts';
+import { tableName } from '../local/config/stack-config.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { breastCancer, penguins, SKLEARN_BREAST_CANCER } from './datasets.ts';
 
@@ -47,9 +48,10 @@ const stateDir = await mkdtemp(join(tmpdir(), 'synergy-bench-'));
 const t0 = performance.now();
 const stack = await startLocalStack({ root, stateDir });
 const startupSeconds = (performance.now() - t0) / 1000;
-const runsTable = stack.config.tables.find((t) => t.logicalId === 'RunsTable')?.name;
-if (!runsTable) throw new Error('no RunsTable in serverless.yml');
-const experiments = new DynamoExperiments(createDocumentClient(stack.clients.dynamodb), runsTable);
+const experiments = new DynamoExperiments(
+  createDocumentClient(stack.clients.dynamodb),
+  tableName(stack.config, 'RunsTable'),
+);
 const artifacts = new S3ArtifactStore(stack.clients.s3);
 
 type Row = { model: string; params: unknown; cvAccuracy: number; testAccuracy: number };

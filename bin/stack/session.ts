@@ -7,7 +7,7 @@ import { DynamoRegistry } from '../../layers/aws/dynamo-registry.ts';
 import { S3ArtifactStore } from '../../layers/aws/s3-artifact-store.ts';
 import type { ArtifactStore, Experiments, Registry } from '../../layers/core/ports.ts';
 import type { StackConfig } from '../../local/config/stack-config.ts';
-import { loadStackConfig } from '../../local/config/stack-config.ts';
+import { loadStackConfig, tableName } from '../../local/config/stack-config.ts';
 import type { LocalEndpoints } from '../../local/endpoints.ts';
 import { readEndpoints } from '../../local/endpoints.ts';
 import type { LocalStack } from '../../local/stack.ts';
@@ -48,12 +48,6 @@ async function answers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function tableName(config: StackConfig, logicalId: string): string {
-  const table = config.tables.find((t) => t.logicalId === logicalId);
-  if (!table) throw new Error(`serverless.yml defines no ${logicalId} resource`);
-  return table.name;
 }
 
 function portsFor(endpoints: LocalEndpoints, config: StackConfig) {

@@ -91,6 +91,13 @@ export interface StackConfig {
   readonly esbuild: Readonly<Record<string, unknown>>;
 }
 
+/** The name of the table whose CloudFormation logical id is `logicalId` (e.g. RunsTable). */
+export function tableName(config: StackConfig, logicalId: string): string {
+  const table = config.tables.find((t) => t.logicalId === logicalId);
+  if (!table) throw new StackConfigError(`serverless.yml defines no ${logicalId} resource`, { logicalId });
+  return table.name;
+}
+
 /** serverless's defaults when neither the function nor the provider sets them. */
 const DEFAULT_MEMORY_MB = 1024;
 const DEFAULT_TIMEOUT_SECONDS = 6;

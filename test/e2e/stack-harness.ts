@@ -12,6 +12,7 @@ import { DynamoExperiments } from '../../layers/aws/dynamo-experiments.ts';
 import { DynamoRegistry } from '../../layers/aws/dynamo-registry.ts';
 import { S3ArtifactStore } from '../../layers/aws/s3-artifact-store.ts';
 import type { RunRecord } from '../../layers/core/pipeline/records.ts';
+import { tableName } from '../../local/config/stack-config.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { startLocalStack } from '../../local/stack.ts';
 
@@ -50,13 +51,8 @@ export async function startHarness(stateDir?: string): Promise<Harness> {
     notificationRetryDelaysMs: [10, 20],
   });
   const doc = createDocumentClient(stack.clients.dynamodb);
-  const table = (id: string) => {
-    const found = stack.config.tables.find((t) => t.logicalId === id);
-    if (!found) throw new Error(`no ${id} in serverless.yml`);
-    return found.name;
-  };
-  const experiments = new DynamoExperiments(doc, table('RunsTable'));
-  const registry = new DynamoRegistry(doc, table('RegistryTable'));
+  const experiments = new DynamoExperiments(doc, tableName(stack.config, 'RunsTable'));
+  const registry = new DynamoRegistry(doc, tableName(stack.config, 'RegistryTable'));
   const bucket = stack.endpoints.bucket;
   const upload = async (key: string, body: string, metadata?: Record<string, string>) => {
     const put = await stack.clients.s3.send(
