@@ -43,6 +43,8 @@ export const auditKey = (modelName: string, at: string, id: string): ItemKey => 
   pk: modelPk(modelName),
   sk: `${AUDIT_PREFIX}${at}#${id}`,
 });
+export const ROUTING_SK = 'ROUTING';
+export const routingKey = (modelName: string): ItemKey => ({ pk: modelPk(modelName), sk: ROUTING_SK });
 export const modelMetaKey = (modelName: string): ItemKey => ({ pk: modelPk(modelName), sk: MODEL_META_SK });
 
 /**

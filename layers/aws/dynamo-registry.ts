@@ -20,8 +20,10 @@ import type {
   ModelSummary,
   ModelVersionRecord,
   NewModelVersion,
+  RoutingRecord,
 } from '../core/pipeline/records.ts';
 import type { Clock, Registry } from '../core/ports.ts';
+import { describeRouting } from '../core/serving/routing-record.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import {
   ALIAS_PREFIX,
@@ -33,6 +35,7 @@ import {
   modelMetaKey,
   modelPk,
   recordOf,
+  routingKey,
   VERSION_PREFIX,
   versionKey,
 } from './dynamo-items.ts';
@@ -242,6 +245,30 @@ export class DynamoRegistry implements Registry {
   }
 
   /** Oldest first: the sort key starts with the ISO time. */
+  async getRouting(modelName: string): Promise<RoutingRecord | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: routingKey(modelName), ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : recordOf<RoutingRecord>(Item);
+  }
+
+  async putRouting(routing: RoutingRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...routingKey(routing.modelName), entity: 'routing', ...routing },
+      }),
+    );
+    await this.putAudit({
+      modelName: routing.modelName,
+      at: routing.updatedAt,
+      id: this.newId(),
+      action: 'RoutingChanged',
+      reason: describeRouting(routing),
+      actor: routing.actor,
+    });
+  }
+
   async listAudit(modelName: string): Promise<AuditRecord[]> {
     const items = await queryItems(this.doc, this.partitionQuery(modelName, AUDIT_PREFIX, true));
     return items.map((item) => recordOf<AuditRecord>(item));

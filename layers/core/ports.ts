@@ -10,6 +10,7 @@ import type {
   ModelSummary,
   ModelVersionRecord,
   NewModelVersion,
+  RoutingRecord,
   RunPatch,
   RunRecord,
   RunStatus,
@@ -105,6 +106,10 @@ export interface Registry {
   putAudit(entry: AuditRecord): Promise<void>;
   /** Oldest first. */
   listAudit(modelName: string): Promise<AuditRecord[]>;
+  /** How the endpoint splits traffic between aliases; undefined = all to champion, no shadow. */
+  getRouting(modelName: string): Promise<RoutingRecord | undefined>;
+  /** Replaces the model's routing (last writer wins) and writes an audit item. */
+  putRouting(routing: RoutingRecord): Promise<void>;
 }
 
 /** Starts training executions (Step Functions). */
@@ -125,4 +130,28 @@ export interface Metrics {
 
 export interface Clock {
   now(): Date;
+}
+
+/** One API key as stored: never the secret, only its sha256. */
+export interface ApiKeyRecord {
+  /** The public part of the key (`syn_<keyId>_<secret>`), the item's key. */
+  readonly keyId: string;
+  /** A label for people ("ci", "alice's laptop"). */
+  readonly name: string;
+  /** Hex sha256 of the secret part (the secret is 256 random bits, so a plain hash is enough). */
+  readonly secretSha256: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly revokedAt?: string;
+}
+
+/** The API keys table. */
+export interface ApiKeys {
+  /** Conditional create: ConflictError when the key id exists. */
+  create(record: ApiKeyRecord): Promise<void>;
+  get(keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** Oldest first. */
+  list(): Promise<ApiKeyRecord[]>;
+  /** Sets revokedAt (kept if already revoked); NotFoundError when the key does not exist. */
+  revoke(keyId: string, at: string): Promise<ApiKeyRecord>;
 }

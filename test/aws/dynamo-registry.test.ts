@@ -65,7 +65,7 @@ describe('DynamoRegistry on dynalite', () => {
     expect(
       audit
         .filter((a) => a.action === 'VersionCreated')
-        .map((a) => a.version)
+        .map((a) => a.version ?? 0)
         .sort((a, b) => a - b),
     ).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect((await registry.listModels()).find((m) => m.modelName === 'concurrent')?.latestVersion).toBe(10);

@@ -13,6 +13,7 @@ import type {
   ModelSummary,
   ModelVersionRecord,
   NewModelVersion,
+  RoutingRecord,
   RunPatch,
   RunRecord,
   RunStatus,
@@ -30,6 +31,8 @@ import type {
   WriteOptions,
   Written,
 } from '../../layers/core/ports.ts';
+
+import { describeRouting } from '../../layers/core/serving/routing-record.ts';
 
 const uri = (ref: ObjectRef): string => `s3://${ref.bucket}/${ref.key}`;
 
@@ -258,6 +261,23 @@ export class MemoryRegistry implements Registry {
 
   async listAudit(modelName: string): Promise<AuditRecord[]> {
     return this.audit.filter((entry) => entry.modelName === modelName);
+  }
+  readonly routing = new Map<string, RoutingRecord>();
+
+  async getRouting(modelName: string): Promise<RoutingRecord | undefined> {
+    return this.routing.get(modelName);
+  }
+
+  async putRouting(routing: RoutingRecord): Promise<void> {
+    this.routing.set(routing.modelName, routing);
+    await this.putAudit({
+      modelName: routing.modelName,
+      at: routing.updatedAt,
+      id: randomUUID(),
+      action: 'RoutingChanged',
+      reason: describeRouting(routing),
+      actor: routing.actor,
+    });
   }
 }
 

@@ -154,8 +154,9 @@ export interface AuditRecord {
   readonly modelName: string;
   readonly at: string;
   readonly id: string;
-  readonly action: 'VersionCreated' | 'AliasMoved';
-  readonly version: number;
+  readonly action: 'VersionCreated' | 'AliasMoved' | 'RoutingChanged';
+  /** The version created or moved to; absent for a routing change, which names aliases, not versions. */
+  readonly version?: number;
   readonly alias?: AliasName;
   readonly fromVersion?: number;
   readonly reason: string;
@@ -167,4 +168,17 @@ export interface ModelSummary {
   readonly latestVersion: number;
   readonly champion?: number;
   readonly challenger?: number;
+}
+
+/**
+ * How the endpoint routes a model's traffic when the request names no version or alias. Weights are
+ * percentages per alias summing to 100 (canary: champion 90 / challenger 10); `shadow` is an alias that
+ * scores every request after the primary answer is computed, its answer logged and never returned.
+ */
+export interface RoutingRecord {
+  readonly modelName: string;
+  readonly weights: Readonly<Partial<Record<AliasName, number>>>;
+  readonly shadow?: AliasName;
+  readonly updatedAt: string;
+  readonly actor: string;
 }
