@@ -36,6 +36,23 @@ Commands:
                           modelVersion, promoted
   runs          Recent runs, newest first (--json)
   models [name] Registered models and aliases; with a name, its versions and audit trail (--json)
+  keys create --name <label>   Create an API key for the prediction endpoint; prints it once (--json)
+  keys list                    API keys: id, name, created, revoked (--json)
+  keys revoke <keyId>          Revoke a key (API Gateway may honour its cached answer for up to 60 s)
+  predict <model>  Score rows through the HTTP API (the stack's, or --url's) and print the predictions
+      --rows <file.json>  an array of records ({"col": value}) or {"rows": [...]}
+      --csv <file.csv>    a header row and rows
+      --alias <a>         champion or challenger (default: the model's routing, champion 100)
+      --version <n>       a registered version instead of an alias
+      --protocol <p>      native (default), mlflow (/invocations) or v2 (Open Inference Protocol)
+      --url <url>         a deployed API (with --key or SYNERGY_API_KEY); default: the local stack, with
+                          a key the CLI creates once (named synergy-cli, kept in .synergy/cli-api-key)
+      --json              print the response body as the endpoint sent it
+  route <model>    Show or change how requests without a version or alias are split
+      --canary <pct>      send pct % to the challenger, the rest to the champion
+      --shadow            the challenger also scores every request; its answer is logged, never returned
+      --no-shadow         stop shadowing
+      --reset             everything to the champion, no shadow
 
   demo          Generate a construction-schedule dataset (seeded) and run it through the serverless
                 pipeline on the embedded stack (npm run demo)
@@ -66,6 +83,12 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/runs.ts')).runRuns(rest);
     case 'models':
       return (await import('./commands/models.ts')).runModels(rest);
+    case 'keys':
+      return (await import('./commands/keys.ts')).runKeys(rest);
+    case 'predict':
+      return (await import('./commands/predict.ts')).runPredict(rest);
+    case 'route':
+      return (await import('./commands/route.ts')).runRoute(rest);
     default:
       throw new UsageError(`unknown command "${command}" (try: synergy --help)`);
   }

@@ -11,7 +11,11 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { StackConfig } from './config/stack-config.ts';
 import { loadStackConfig } from './config/stack-config.ts';
 import { removeEndpoints, writeEndpoints } from './endpoints.ts';
+import { edgeFunctionKey, startHttpEdge } from './http-api/edge.ts';
+import type { StartedHttpApi } from './http-api/server.ts';
+import { localApiId } from './http-api/server.ts';
 import { bundleFunctions } from './lambda/bundle.ts';
+import { sandboxEnvironment } from './lambda/environment.ts';
 import { FaultInjector } from './lambda/faults.ts';
 import { LocalLambdaInvoker } from './lambda/invoker.ts';
 import { FunctionLogFiles } from './lambda/log-files.ts';
@@ -30,7 +34,12 @@ export interface LocalStackOptions {
   /** Default `local`. */
   readonly stage?: string;
   /** 0 or omitted: a free port (tests); `synergy dev` passes DEV_PORTS. */
-  readonly ports?: { readonly s3?: number; readonly dynamodb?: number; readonly stepfunctions?: number };
+  readonly ports?: {
+    readonly s3?: number;
+    readonly dynamodb?: number;
+    readonly stepfunctions?: number;
+    readonly http?: number;
+  };
   /** The stack's own lines (startup, failed notifications); function output goes to `<stateDir>/logs/`. */
   readonly log?: (line: string) => void;
   /** Create a fault injector (tests of retries). */
@@ -49,6 +58,8 @@ export interface StackEndpoints {
   readonly s3: string;
   readonly dynamodb: string;
   readonly stepfunctions: string;
+  /** The HTTP API (serverless.yml `httpApi` events); null when the service has no routes. */
+  readonly http: string | null;
   readonly bucket: string;
   readonly region: string;
 }
@@ -71,7 +82,7 @@ export interface LocalStack {
 }
 
 /** The ports `synergy dev` listens on, so clients can be pointed at a stack that is already running. */
-export const DEV_PORTS = { s3: 4569, dynamodb: 4567, stepfunctions: 8083 } as const;
+export const DEV_PORTS = { s3: 4569, dynamodb: 4567, stepfunctions: 8083, http: 3000 } as const;
 
 /** s3rver checks signatures against these; the other services accept any. */
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -79,6 +90,7 @@ const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 /** Everything a stack started, so a failed start and stop() both shut down what exists, in order. */
 interface Parts {
   endpointsWritten?: boolean;
+  http?: StartedHttpApi;
   notifications?: S3Notifications;
   engine?: ExecutionEngine;
   invoker?: LocalLambdaInvoker;
@@ -91,6 +103,8 @@ interface Parts {
 
 async function stopParts(parts: Parts, stateDir: string): Promise<void> {
   if (parts.endpointsWritten) await removeEndpoints(stateDir);
+  // No new requests once stopping; one in flight ends with its sandbox below.
+  await parts.http?.close();
   const notificationsClosed = parts.notifications?.close(); // cancels retries at once
   // The engine first: its executions stay RUNNING on disk for the next start to recover, instead of
   // failing on a closed invoker. Then the sandboxes end, which ends any invocation still in flight.
@@ -188,18 +202,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const logFiles = new FunctionLogFiles(join(stateDir, 'logs'));
     parts.logFiles = logFiles;
     const faults = options.faults ? new FaultInjector() : undefined;
-    const endpoints = {
+    const services = {
       s3: parts.s3Server.endpoint,
       dynamodb: parts.dynamo.endpoint,
       stepfunctions: sfnEndpoint,
-      bucket: config.dataBucket,
       region,
     };
     const lambda = new LocalLambdaInvoker({
       config,
       bundles: bundles.bundles,
       runtimePath: bundles.runtimePath,
-      endpoints,
+      endpoints: services,
       resolveFunction,
       concurrency: options.concurrency,
       idleMs: options.sandboxIdleMs,
@@ -209,11 +222,35 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     parts.invoker = lambda;
     lambdaReady.resolve(lambda);
     await engine.recover();
+    const edgeKey = edgeFunctionKey(config.httpApi);
+    const edgeFunction = edgeKey === undefined ? undefined : config.functions[edgeKey];
+    if (edgeFunction !== undefined) {
+      parts.http = await startHttpEdge({
+        httpApi: config.httpApi,
+        api: { apiId: localApiId(config.service, config.stage), accountId: config.accountId, region },
+        port: options.ports?.http,
+        edgeRuntimePath: bundles.edgeRuntimePath,
+        inline: {
+          fn: edgeFunction,
+          bundlePath: bundles.bundles[edgeFunction.key],
+          env: sandboxEnvironment(edgeFunction, services, config.runtime),
+        },
+        invoker: lambda,
+        onFunctionLog: (line) => logFiles.write(edgeFunction.key, line),
+        log,
+      });
+    }
+    const endpoints: StackEndpoints = {
+      ...services,
+      http: parts.http?.endpoint ?? null,
+      bucket: config.dataBucket,
+    };
 
-    await writeEndpoints(stateDir, { ...endpoints, api: null });
+    const { http, ...published } = endpoints;
+    await writeEndpoints(stateDir, { ...published, api: http });
     parts.endpointsWritten = true;
     log(
-      `local: s3 ${endpoints.s3}, dynamodb ${endpoints.dynamodb}, stepfunctions ${endpoints.stepfunctions} (started in ${Math.round(performance.now() - started)} ms)`,
+      `local: s3 ${endpoints.s3}, dynamodb ${endpoints.dynamodb}, stepfunctions ${endpoints.stepfunctions}${endpoints.http ? `, http ${endpoints.http}` : ''} (started in ${Math.round(performance.now() - started)} ms)`,
     );
 
     let stopping: Promise<void> | undefined;

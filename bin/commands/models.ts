@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { AuditRecord } from '../../layers/core/pipeline/records.ts';
 import { table } from '../format/table.ts';
 import { formatParams } from '../format/train-result.ts';
 import { openStack } from '../stack/session.ts';
@@ -64,13 +65,22 @@ export async function runModels(argv: string[], root = process.cwd()): Promise<n
     );
     lines.push('', 'Audit (oldest first)');
     for (const entry of audit) {
-      lines.push(
-        `  ${entry.at}  ${entry.action === 'AliasMoved' ? `${entry.alias} ${entry.fromVersion ?? '—'} → ${entry.version}` : `version ${entry.version} created`}  ${entry.reason} (${entry.actor})`,
-      );
+      lines.push(`  ${entry.at}  ${describeAudit(entry)}  ${entry.reason} (${entry.actor})`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } finally {
     await session.close();
+  }
+}
+
+function describeAudit(entry: AuditRecord): string {
+  switch (entry.action) {
+    case 'AliasMoved':
+      return `${entry.alias} ${entry.fromVersion ?? '—'} → ${entry.version}`;
+    case 'VersionCreated':
+      return `version ${entry.version} created`;
+    case 'RoutingChanged':
+      return 'routing changed:';
   }
 }

@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient } from '../../layers/aws/document-client.ts';
+import { DynamoApiKeys } from '../../layers/aws/dynamo-api-keys.ts';
 import { DynamoExperiments } from '../../layers/aws/dynamo-experiments.ts';
 import { DynamoRegistry } from '../../layers/aws/dynamo-registry.ts';
 import { S3ArtifactStore } from '../../layers/aws/s3-artifact-store.ts';
-import type { ArtifactStore, Experiments, Registry } from '../../layers/core/ports.ts';
+import type { ApiKeys, ArtifactStore, Experiments, Registry } from '../../layers/core/ports.ts';
 import type { StackConfig } from '../../local/config/stack-config.ts';
 import { loadStackConfig, tableName } from '../../local/config/stack-config.ts';
 import type { LocalEndpoints } from '../../local/endpoints.ts';
@@ -21,6 +22,9 @@ export interface StackSession {
   readonly artifacts: ArtifactStore;
   readonly experiments: Experiments;
   readonly registry: Registry;
+  readonly apiKeys: ApiKeys;
+  /** Where the stack keeps its state (the CLI keeps its own API key there). */
+  readonly stateDir: string;
   /** The stack this command started (undefined when it joined a running `synergy dev`). */
   readonly embedded: LocalStack | undefined;
   close(): Promise<void>;
@@ -71,6 +75,7 @@ function portsFor(endpoints: LocalEndpoints, config: StackConfig) {
     artifacts: new S3ArtifactStore(s3),
     experiments: new DynamoExperiments(doc, tableName(config, 'RunsTable')),
     registry: new DynamoRegistry(doc, tableName(config, 'RegistryTable')),
+    apiKeys: new DynamoApiKeys(doc, tableName(config, 'ApiKeysTable')),
   };
 }
 
@@ -94,6 +99,7 @@ export async function openStack(options: SessionOptions): Promise<StackSession> 
       endpoints: running,
       bucket: running.bucket,
       ...ports,
+      stateDir,
       embedded: undefined,
       close: async () => {
         ports.s3.destroy();
@@ -103,12 +109,14 @@ export async function openStack(options: SessionOptions): Promise<StackSession> 
   }
   log('Starting the embedded stack (s3rver, dynalite, Step Functions, Lambda sandboxes)…');
   const stack = await startLocalStack({ root: options.root, stateDir, log });
-  const endpoints: LocalEndpoints = { ...stack.endpoints, api: null };
+  const { http, ...services } = stack.endpoints;
+  const endpoints: LocalEndpoints = { ...services, api: http };
   const ports = portsFor(endpoints, stack.config);
   return {
     endpoints,
     bucket: stack.endpoints.bucket,
     ...ports,
+    stateDir,
     embedded: stack,
     close: async () => {
       ports.s3.destroy();

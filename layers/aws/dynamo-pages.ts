@@ -1,4 +1,5 @@
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentSdk } from './sdk.ts';
 
 /**
  * All items of a Query, following LastEvaluatedKey, stopping once `limit` items are collected. With a
@@ -10,6 +11,7 @@ export async function queryItems(
   input: QueryCommandInput,
   limit?: number,
 ): Promise<Record<string, unknown>[]> {
+  const { QueryCommand } = await dynamoDocumentSdk();
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -30,6 +32,7 @@ export async function queryItems(
 
 /** The number of items a Query matches, summed over pages (Select COUNT reads no attributes back). */
 export async function countItems(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<number> {
+  const { QueryCommand } = await dynamoDocumentSdk();
   let count = 0;
   let startKey: Record<string, unknown> | undefined;
   do {

@@ -2,16 +2,11 @@
  * Registry on the registry table, one partition per model (`MODEL#<name>`): versions `V#<9 digits>`,
  * aliases `ALIAS#<alias>`, audit `AUDIT#<iso>#<id>` and a summary `META` (latestVersion). No transactions
  * (dynalite has none): every invariant rests on one conditional write, and the items written after it
- * (summary, audit) are repairable follow-ups.
+ * (summary, audit) are repairable follow-ups. The SDK's commands are imported on first use (sdk.ts): the
+ * predict function imports this module and its cold start must not load the SDK.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../core/errors.ts';
 import type {
   AliasName,
@@ -41,6 +36,7 @@ import {
 } from './dynamo-items.ts';
 import { queryItems } from './dynamo-pages.ts';
 import { type BackoffOptions, backoff } from './retry-backoff.ts';
+import { dynamoDocumentSdk } from './sdk.ts';
 
 export interface DynamoRegistryOptions {
   readonly clock?: Clock;
@@ -109,6 +105,7 @@ export class DynamoRegistry implements Registry {
   }
 
   async getVersion(modelName: string, version: number): Promise<ModelVersionRecord | undefined> {
+    const { GetCommand } = await dynamoDocumentSdk();
     const { Item } = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
@@ -147,6 +144,7 @@ export class DynamoRegistry implements Registry {
       }
       return summary;
     };
+    const { ScanCommand } = await dynamoDocumentSdk();
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
@@ -175,6 +173,7 @@ export class DynamoRegistry implements Registry {
   }
 
   async getAlias(modelName: string, alias: AliasName): Promise<AliasRecord | undefined> {
+    const { GetCommand } = await dynamoDocumentSdk();
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: aliasKey(modelName, alias), ConsistentRead: true }),
     );
@@ -191,6 +190,7 @@ export class DynamoRegistry implements Registry {
     };
     const expectsNew = move.expectedRevision === undefined;
     let previous: AliasRecord | undefined;
+    const { PutCommand } = await dynamoDocumentSdk();
     try {
       const { Attributes } = await this.doc.send(
         new PutCommand({
@@ -236,6 +236,7 @@ export class DynamoRegistry implements Registry {
   }
 
   async putAudit(entry: AuditRecord): Promise<void> {
+    const { PutCommand } = await dynamoDocumentSdk();
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
@@ -246,6 +247,7 @@ export class DynamoRegistry implements Registry {
 
   /** Oldest first: the sort key starts with the ISO time. */
   async getRouting(modelName: string): Promise<RoutingRecord | undefined> {
+    const { GetCommand } = await dynamoDocumentSdk();
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: routingKey(modelName), ConsistentRead: true }),
     );
@@ -253,6 +255,7 @@ export class DynamoRegistry implements Registry {
   }
 
   async putRouting(routing: RoutingRecord): Promise<void> {
+    const { PutCommand } = await dynamoDocumentSdk();
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
@@ -291,6 +294,7 @@ export class DynamoRegistry implements Registry {
 
   /** false when another writer took this version number first. */
   private async putVersionIfFree(record: ModelVersionRecord): Promise<boolean> {
+    const { PutCommand } = await dynamoDocumentSdk();
     try {
       await this.doc.send(
         new PutCommand({
@@ -311,6 +315,7 @@ export class DynamoRegistry implements Registry {
    * this write is lost (a crash right after the version put), the next registration repairs it.
    */
   private async raiseLatestVersion(modelName: string, version: number): Promise<void> {
+    const { UpdateCommand } = await dynamoDocumentSdk();
     try {
       await this.doc.send(
         new UpdateCommand({

@@ -1,20 +1,16 @@
 /**
  * ArtifactStore on S3. Stream bodies go through lib-storage's multipart Upload, hashed on the way, so a
- * CSV or dataset of any size is written with about partSize × (queueSize + 1) bytes in memory.
+ * CSV or dataset of any size is written with about partSize × (queueSize + 1) bytes in memory. The SDK's
+ * commands are imported on first use (sdk.ts): the predict function imports this module and its cold
+ * start must not load the SDK.
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  paginateListObjectsV2,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { NotFoundError, SynergyError } from '../core/errors.ts';
 import type { ArtifactStore, ObjectRef, StoredObject, WriteOptions, Written } from '../core/ports.ts';
 import { awsErrorName, isS3NotFound } from './aws-errors.ts';
+import { s3Sdk, s3UploadSdk } from './sdk.ts';
 
 export interface S3ArtifactStoreOptions {
   /** Multipart part size for stream bodies; S3's minimum (5 MiB) by default. */
@@ -69,6 +65,7 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async head(ref: ObjectRef): Promise<StoredObject | undefined> {
+    const { HeadObjectCommand } = await s3Sdk();
     try {
       const found = await this.s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
       return {
@@ -91,6 +88,7 @@ export class S3ArtifactStore implements ArtifactStore {
   ): Promise<Written> {
     if (typeof body === 'string' || body instanceof Uint8Array) {
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      const { PutObjectCommand } = await s3Sdk();
       await this.mapNotFound(ref, () =>
         this.s3.send(new PutObjectCommand({ ...this.putParams(ref, options), Body: bytes })),
       );
@@ -110,6 +108,7 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async *list(bucket: string, prefix: string): AsyncIterable<StoredObject> {
+    const { paginateListObjectsV2 } = await s3Sdk();
     const pages = paginateListObjectsV2(
       { client: this.s3, pageSize: this.listPageSize },
       { Bucket: bucket, Prefix: prefix },
@@ -153,6 +152,7 @@ export class S3ArtifactStore implements ArtifactStore {
         yield chunk;
       }
     }
+    const { Upload } = await s3UploadSdk();
     const upload = new Upload({
       client: this.s3,
       params: { ...this.putParams(ref, options), Body: Readable.from(hashed()) },
@@ -174,6 +174,7 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   private async getBody(ref: ObjectRef, signal: AbortSignal | undefined) {
+    const { GetObjectCommand } = await s3Sdk();
     const found = await this.mapNotFound(ref, () =>
       this.s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }), { abortSignal: signal }),
     );

@@ -51,6 +51,12 @@ export const printedConfigSchema = z.looseObject({
     timeout: z.coerce.number().positive().optional(),
     environment: unknownRecord.optional(),
     s3: z.record(z.string(), z.looseObject({ name: z.unknown().optional() })).optional(),
+    httpApi: z
+      .looseObject({
+        payload: z.union([z.string(), z.number()]).optional(),
+        authorizers: z.record(z.string(), unknownRecord).optional(),
+      })
+      .optional(),
   }),
   custom: z.looseObject({ esbuild: unknownRecord.optional() }).optional(),
   functions: z.record(z.string(), printedFunctionSchema).optional(),

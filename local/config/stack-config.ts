@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { StackConfigError } from './errors.ts';
+import type { HttpApiConfig } from './http-api.ts';
+import { deriveHttpApi } from './http-api.ts';
 import type { IntrinsicContext, KeepNode } from './intrinsics.ts';
 import { resolveIntrinsics, resolveToString } from './intrinsics.ts';
 import type { PrintOptions } from './print.ts';
@@ -89,6 +91,8 @@ export interface StackConfig {
   readonly tables: readonly TableConfig[];
   /** custom.esbuild as printed. */
   readonly esbuild: Readonly<Record<string, unknown>>;
+  /** The `httpApi` routes of the functions and the authorizers of provider.httpApi. */
+  readonly httpApi: HttpApiConfig;
 }
 
 /** The name of the table whose CloudFormation logical id is `logicalId` (e.g. RunsTable). */
@@ -151,6 +155,7 @@ export function deriveStackConfig(printed: unknown): StackConfig {
     buckets,
     tables: deriveTables(config, context),
     esbuild: config.custom?.esbuild ?? {},
+    httpApi: deriveHttpApi(config),
   };
 }
 

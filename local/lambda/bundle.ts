@@ -27,6 +27,8 @@ export interface Bundles {
   readonly bundles: Readonly<Record<string, string>>;
   /** The worker script that hosts a bundle (see lambda-worker.ts). */
   readonly runtimePath: string;
+  /** The HTTP API's edge thread (see local/http-api/edge-worker.ts). */
+  readonly edgeRuntimePath: string;
   readonly rebuilt: boolean;
   readonly ms: number;
 }
@@ -59,6 +61,7 @@ const PLUGIN_ONLY_OPTIONS = [
 /** serverless-esbuild's DEFAULT_EXTENSIONS, tried in this order. */
 const DEFAULT_EXTENSIONS = ['.ts', '.js', '.jsx', '.tsx'];
 const WORKER_SOURCE = fileURLToPath(new URL('./lambda-worker.ts', import.meta.url));
+const EDGE_SOURCE = fileURLToPath(new URL('../http-api/edge-worker.ts', import.meta.url));
 
 export async function bundleFunctions(options: BundleOptions): Promise<Bundles> {
   const started = performance.now();
@@ -81,23 +84,26 @@ export async function bundleFunctions(options: BundleOptions): Promise<Bundles> 
           },
           join(buildDir, 'functions.stamp.json'),
         );
-  const runtimePath = join(buildDir, '_runtime', 'lambda-worker.mjs');
+  const runtimeDir = join(buildDir, '_runtime');
   const runtimeBuild = await buildIfStale(
     {
-      entryPoints: [WORKER_SOURCE],
-      outfile: runtimePath,
+      entryPoints: { 'lambda-worker': WORKER_SOURCE, 'http-edge': EDGE_SOURCE },
+      outdir: runtimeDir,
+      outExtension: { '.js': '.mjs' },
       bundle: true,
       platform: 'node',
       format: 'esm',
       target: `node${process.versions.node}`,
     },
-    join(buildDir, '_runtime', 'runtime.stamp.json'),
+    join(runtimeDir, 'runtime.stamp.json'),
   );
+  const runtimePath = join(runtimeDir, 'lambda-worker.mjs');
   const bundles: Record<string, string> = {};
   for (const key of Object.keys(entryPoints)) bundles[key] = join(buildDir, `${key}${extension}`);
   return {
     bundles,
     runtimePath,
+    edgeRuntimePath: join(runtimeDir, 'http-edge.mjs'),
     rebuilt: functionsBuild.rebuilt || runtimeBuild.rebuilt,
     ms: performance.now() - started,
   };

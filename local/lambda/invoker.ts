@@ -14,7 +14,8 @@ import type { PoolStats } from './worker-pool.ts';
 import { FunctionPool } from './worker-pool.ts';
 
 export interface LocalInvokerOptions {
-  readonly config: Pick<StackConfig, 'functions' | 'stateMachines' | 'runtime'>;
+  readonly config: Pick<StackConfig, 'functions' | 'stateMachines' | 'runtime'> &
+    Partial<Pick<StackConfig, 'httpApi'>>;
   /** From bundleFunctions. */
   readonly bundles: Readonly<Record<string, string>>;
   readonly runtimePath: string;

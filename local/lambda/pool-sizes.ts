@@ -1,6 +1,7 @@
 /**
- * How many sandboxes each function may run at once. A function a Map state fans out to (train) gets one
- * per core; the others half as many, since one run calls them once at a time. A function's
+ * How many sandboxes each function may run at once. A function a Map state fans out to (train) and a
+ * function behind the HTTP API (a route's or an authorizer's, which concurrent requests reach at once)
+ * get one per core; the others half as many, since one run calls them once at a time. A function's
  * reservedConcurrency in serverless.yml and an explicit override both cap it.
  */
 import { availableParallelism } from 'node:os';
@@ -8,7 +9,7 @@ import type { StackConfig } from '../config/stack-config.ts';
 import type { FunctionResolver } from './resolve-function.ts';
 
 export function poolSizes(
-  config: Pick<StackConfig, 'functions' | 'stateMachines'>,
+  config: Pick<StackConfig, 'functions' | 'stateMachines'> & Partial<Pick<StackConfig, 'httpApi'>>,
   resolveFunction: FunctionResolver,
   overrides: Readonly<Record<string, number>> = {},
   cores = availableParallelism(),
@@ -16,6 +17,9 @@ export function poolSizes(
   const fannedOut = new Set<string>();
   for (const machine of config.stateMachines)
     collectMapTasks(machine.definition, false, resolveFunction, fannedOut);
+  for (const route of config.httpApi?.routes ?? []) fannedOut.add(route.functionKey);
+  for (const authorizer of Object.values(config.httpApi?.authorizers ?? {}))
+    fannedOut.add(authorizer.functionKey);
   const sizes: Record<string, number> = {};
   for (const fn of Object.values(config.functions)) {
     const wanted = overrides[fn.key] ?? (fannedOut.has(fn.key) ? cores : Math.max(1, Math.floor(cores / 2)));

@@ -7,8 +7,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { LambdaErrorPayload } from './types.ts';
-import type { ContextFields, SandboxInit, SandboxMessage } from './worker-protocol.ts';
-import { FLUSH_MARKER } from './worker-protocol.ts';
+import type { InvocationFields, InvokeMessage, SandboxInit, SandboxMessage } from './worker-protocol.ts';
 
 export interface SandboxOptions {
   readonly runtimePath: string;
@@ -44,10 +43,8 @@ export class Sandbox {
   private dead = false;
   private crash: Error | undefined;
   private readonly exited: Promise<void>;
-  /** Invocation id → flush markers seen (one per output stream). */
-  private readonly flushes = new Map<number, number>();
-  /** A result that arrived before its output was through. */
-  private held: { readonly id: number; readonly outcome: Outcome } | undefined;
+  private readonly output: LineSplitter;
+  private initialized = false;
 
   constructor(options: SandboxOptions) {
     this.logStreamName = options.logStreamName;
@@ -60,20 +57,22 @@ export class Sandbox {
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: options.memorySizeMb },
     });
-    const onMarker = (id: number) => {
-      this.flushes.set(id, (this.flushes.get(id) ?? 0) + 1);
-      this.releaseHeld();
-    };
-    forwardLines(this.worker.stdout, options.onLog, onMarker);
-    forwardLines(this.worker.stderr, options.onLog, onMarker);
+    this.output = new LineSplitter(options.onLog);
+    // The handler's output arrives as messages (see SandboxMessage); the streams only carry what
+    // bypasses process.stdout/stderr.
+    forwardLines(this.worker.stdout, options.onLog);
+    forwardLines(this.worker.stderr, options.onLog);
     this.worker.on('error', (error) => {
       this.crash = error;
     });
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.ready = new Promise((resolve) => {
       const onMessage = (message: SandboxMessage) => {
-        if (message.type === 'ready') resolve(undefined);
-        else if (message.type === 'init-failed') {
+        if (message.type === 'output') this.output.push(message.text);
+        else if (message.type === 'ready') {
+          this.initialized = true;
+          resolve(undefined);
+        } else if (message.type === 'init-failed') {
           resolve(message.error);
           void this.terminate();
         } else this.settle(message);
@@ -81,6 +80,7 @@ export class Sandbox {
       this.worker.on('message', onMessage);
       this.worker.once('exit', (code) => {
         this.dead = true;
+        this.output.end();
         const error = this.exitPayload(code, this.pending?.requestId);
         resolve(error);
         this.finish({ ok: false, error });
@@ -93,30 +93,36 @@ export class Sandbox {
     return !this.dead;
   }
 
+  /** The init phase is over and succeeded (`ready` resolved with undefined). */
+  get isReady(): boolean {
+    return this.initialized && !this.dead;
+  }
+
   /** Idle sandboxes do not keep the process alive; a busy one does. */
   setBusy(busy: boolean): void {
     if (busy) this.worker.ref();
     else this.worker.unref();
   }
 
-  /** Runs one invocation until `context.deadlineMs`; the sandbox must be ready and idle. */
-  run(eventJson: string, context: ContextFields, timeoutSeconds: number): Promise<Outcome> {
+  /** Runs one invocation until `invocation.deadlineMs`; the sandbox must be ready and idle. */
+  run(eventJson: string, invocation: InvocationFields, timeoutSeconds: number): Promise<Outcome> {
     if (this.pending) throw new Error('sandbox is busy: one invocation at a time');
+    const { awsRequestId, deadlineMs } = invocation;
     if (this.dead) {
-      return Promise.resolve({ ok: false, error: this.exitPayload(1, context.awsRequestId) });
+      return Promise.resolve({ ok: false, error: this.exitPayload(1, awsRequestId) });
     }
     return new Promise((settle) => {
       const id = this.nextId++;
       const timer = setTimeout(
         () => {
-          const error = timedOut(context.awsRequestId, timeoutSeconds);
-          this.finish({ ok: false, error });
+          this.finish({ ok: false, error: timedOut(awsRequestId, timeoutSeconds) });
           void this.terminate();
         },
-        Math.max(0, context.deadlineMs - Date.now()),
+        Math.max(0, deadlineMs - Date.now()),
       );
-      this.pending = { id, settle, timer, requestId: context.awsRequestId };
-      this.worker.postMessage({ type: 'invoke', id, eventJson, context });
+      this.pending = { id, settle, timer, requestId: awsRequestId };
+      const message: InvokeMessage = { type: 'invoke', id, eventJson, awsRequestId, deadlineMs };
+      this.worker.postMessage(message);
     });
   }
 
@@ -129,25 +135,18 @@ export class Sandbox {
 
   private settle(message: SandboxMessage): void {
     if (message.type !== 'result' && message.type !== 'error') return;
+    this.output.push(message.output);
+    this.output.end(); // the handler's last output may lack a newline: still its own line, before END
     if (message.id !== this.pending?.id) return; // a late answer to an invocation that already timed out
-    const outcome: Outcome =
+    this.finish(
       message.type === 'result'
         ? { ok: true, resultJson: message.resultJson }
-        : { ok: false, error: message.error };
-    this.held = { id: message.id, outcome };
-    this.releaseHeld();
-  }
-
-  private releaseHeld(): void {
-    const held = this.held;
-    if (!held || (this.flushes.get(held.id) ?? 0) < 2) return;
-    this.flushes.delete(held.id);
-    this.finish(held.outcome);
+        : { ok: false, error: message.error },
+    );
   }
 
   private finish(outcome: Outcome): void {
     const pending = this.pending;
-    this.held = undefined;
     if (!pending) return;
     this.pending = undefined;
     clearTimeout(pending.timer);
@@ -176,11 +175,33 @@ export function timedOut(requestId: string, timeoutSeconds: number): LambdaError
   };
 }
 
-function forwardLines(stream: Readable, onLog: (line: string) => void, onMarker: (id: number) => void): void {
-  createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
-    const at = line.indexOf(FLUSH_MARKER);
-    if (at < 0) return onLog(line);
-    if (at > 0) onLog(line.slice(0, at)); // the handler's last output had no newline
-    onMarker(Number(line.slice(at + FLUSH_MARKER.length)));
-  });
+function forwardLines(stream: Readable, onLog: (line: string) => void): void {
+  createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', onLog);
+}
+
+/** Text in pieces → whole lines (`\n` or `\r\n`); end() sends a last line that had no newline. */
+class LineSplitter {
+  private partial = '';
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(text: string): void {
+    if (text === '') return;
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+      const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      const piece = text.slice(start, end);
+      this.onLine(this.partial === '' ? piece : this.partial + piece);
+      this.partial = '';
+      start = newline + 1;
+    }
+    if (start < text.length) this.partial += text.slice(start);
+  }
+
+  end(): void {
+    if (this.partial === '') return;
+    const line = this.partial;
+    this.partial = '';
+    this.onLine(line);
+  }
 }

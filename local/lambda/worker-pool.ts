@@ -9,7 +9,7 @@ import type { Outcome } from './sandbox.ts';
 import { Sandbox, timedOut } from './sandbox.ts';
 import type { InvokeOptions, LambdaErrorPayload } from './types.ts';
 import { LambdaFunctionError } from './types.ts';
-import type { ContextFields } from './worker-protocol.ts';
+import type { InvocationFields } from './worker-protocol.ts';
 
 export type PooledFunction = Pick<
   FunctionConfig,
@@ -48,7 +48,9 @@ export class FunctionPool {
   private readonly idle: Sandbox[] = [];
   private readonly sandboxes = new Set<Sandbox>();
   private readonly waiting: Waiter[] = [];
-  private readonly idleTimers = new Map<Sandbox, NodeJS.Timeout>();
+  /** When each idle sandbox became idle; one sweeper retires the ones idle too long. */
+  private readonly idleSince = new Map<Sandbox, number>();
+  private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(private readonly options: FunctionPoolOptions) {
@@ -98,8 +100,8 @@ export class FunctionPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const waiter of this.waiting.splice(0)) waiter.reject(this.stoppedError());
-    for (const timer of this.idleTimers.values()) clearTimeout(timer);
-    this.idleTimers.clear();
+    clearInterval(this.sweeper);
+    this.idleSince.clear();
     this.idle.length = 0;
     await Promise.all([...this.sandboxes].map((sandbox) => sandbox.terminate()));
     this.sandboxes.clear();
@@ -110,56 +112,59 @@ export class FunctionPool {
     eventJson: string,
     signal: AbortSignal | undefined,
   ): Promise<Outcome> {
-    const { fn, onLog } = this.options;
-    const context = this.contextFor(sandbox);
-    const log = onLog ?? (() => {});
+    const invocation: InvocationFields = {
+      awsRequestId: randomUUID(),
+      deadlineMs: Date.now() + this.options.fn.timeoutSeconds * 1000,
+    };
+    if (!signal) return this.runLogged(sandbox, eventJson, invocation);
     const onAbort = () => void sandbox.terminate();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const initError = await this.awaitInit(sandbox, context);
-      if (initError) return { ok: false, error: initError };
-      log(`START RequestId: ${context.awsRequestId} Version: $LATEST`);
-      const started = performance.now();
-      const outcome = await sandbox.run(eventJson, context, fn.timeoutSeconds);
-      const ms = performance.now() - started;
-      log(`END RequestId: ${context.awsRequestId}`);
-      log(
-        `REPORT RequestId: ${context.awsRequestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.ceil(ms)} ms\tMemory Size: ${fn.memorySizeMb} MB`,
-      );
-      return outcome;
+      return await this.runLogged(sandbox, eventJson, invocation);
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
+  private async runLogged(
+    sandbox: Sandbox,
+    eventJson: string,
+    invocation: InvocationFields,
+  ): Promise<Outcome> {
+    const { fn, onLog } = this.options;
+    const initError = sandbox.isReady ? undefined : await this.awaitInit(sandbox, invocation);
+    if (initError) return { ok: false, error: initError };
+    const requestId = invocation.awsRequestId;
+    onLog?.(`START RequestId: ${requestId} Version: $LATEST`);
+    const started = performance.now();
+    const outcome = await sandbox.run(eventJson, invocation, fn.timeoutSeconds);
+    if (onLog) {
+      const ms = performance.now() - started;
+      onLog(`END RequestId: ${requestId}`);
+      onLog(
+        `REPORT RequestId: ${requestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.ceil(ms)} ms\tMemory Size: ${fn.memorySizeMb} MB`,
+      );
+    }
+    return outcome;
+  }
+
   /** A cold sandbox's init counts against the invocation's timeout, as Lambda's on-demand init does. */
-  private async awaitInit(sandbox: Sandbox, context: ContextFields): Promise<LambdaErrorPayload | undefined> {
+  private async awaitInit(
+    sandbox: Sandbox,
+    invocation: InvocationFields,
+  ): Promise<LambdaErrorPayload | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), Math.max(0, context.deadlineMs - Date.now()));
+      timer = setTimeout(() => resolve('timeout'), Math.max(0, invocation.deadlineMs - Date.now()));
     });
     try {
       const initError = await Promise.race([sandbox.ready, timeout]);
       if (initError !== 'timeout') return initError;
       await sandbox.terminate();
-      return timedOut(context.awsRequestId, this.options.fn.timeoutSeconds);
+      return timedOut(invocation.awsRequestId, this.options.fn.timeoutSeconds);
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private contextFor(sandbox: Sandbox): ContextFields {
-    const { fn } = this.options;
-    return {
-      functionName: fn.name,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: fn.arn,
-      memoryLimitInMB: String(fn.memorySizeMb),
-      awsRequestId: randomUUID(),
-      logGroupName: `/aws/lambda/${fn.name}`,
-      logStreamName: sandbox.logStreamName,
-      deadlineMs: Date.now() + fn.timeoutSeconds * 1000,
-    };
   }
 
   private acquire(signal: AbortSignal | undefined): Promise<Sandbox> {
@@ -167,8 +172,7 @@ export class FunctionPool {
     if (this.closed) return Promise.reject(this.stoppedError());
     const warm = this.idle.pop();
     if (warm) {
-      clearTimeout(this.idleTimers.get(warm));
-      this.idleTimers.delete(warm);
+      this.idleSince.delete(warm);
       warm.setBusy(true);
       return Promise.resolve(warm);
     }
@@ -203,27 +207,39 @@ export class FunctionPool {
     }
     sandbox.setBusy(false);
     this.idle.push(sandbox);
-    const timer = setTimeout(() => this.retire(sandbox), this.options.idleMs ?? DEFAULT_IDLE_MS);
-    timer.unref();
-    this.idleTimers.set(sandbox, timer);
+    this.idleSince.set(sandbox, performance.now());
+    // A timer per release would cost more than a short invocation: one sweep every half idle period.
+    if (!this.sweeper) {
+      const idleMs = this.options.idleMs ?? DEFAULT_IDLE_MS;
+      this.sweeper = setInterval(() => this.retireIdle(idleMs), Math.max(1, idleMs / 2));
+      this.sweeper.unref();
+    }
   }
 
-  private retire(sandbox: Sandbox): void {
-    this.forget(sandbox);
-    void sandbox.terminate();
+  private retireIdle(idleMs: number): void {
+    const now = performance.now();
+    for (const [sandbox, since] of this.idleSince) {
+      if (now - since < idleMs) continue;
+      this.forget(sandbox);
+      void sandbox.terminate();
+    }
+    if (this.idleSince.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
   }
 
   /** Drops a sandbox that ended or is ending; a busy one is dropped again on release (harmless). */
   private forget(sandbox: Sandbox): void {
     const at = this.idle.indexOf(sandbox);
     if (at >= 0) this.idle.splice(at, 1);
-    clearTimeout(this.idleTimers.get(sandbox));
-    this.idleTimers.delete(sandbox);
+    this.idleSince.delete(sandbox);
     this.sandboxes.delete(sandbox);
   }
 
   private start(): Sandbox {
     const { fn } = this.options;
+    const stream = logStreamName();
     const sandbox = new Sandbox({
       runtimePath: this.options.runtimePath,
       init: {
@@ -231,10 +247,18 @@ export class FunctionPool {
         exportName: fn.handler.exportName,
         handlerName: `${fn.handler.module}.${fn.handler.exportName}`,
         enableSourceMaps: /--enable-source-maps\b/.test(this.options.env.NODE_OPTIONS ?? ''),
+        context: {
+          functionName: fn.name,
+          functionVersion: '$LATEST',
+          invokedFunctionArn: fn.arn,
+          memoryLimitInMB: String(fn.memorySizeMb),
+          logGroupName: `/aws/lambda/${fn.name}`,
+          logStreamName: stream,
+        },
       },
       env: this.options.env,
       memorySizeMb: fn.memorySizeMb,
-      logStreamName: logStreamName(),
+      logStreamName: stream,
       onLog: this.options.onLog ?? (() => {}),
       onExit: (ended) => this.forget(ended),
     });
@@ -252,7 +276,7 @@ export class FunctionPool {
 }
 
 /** Lambda's format: <date>/[<version>]<32 hex>. */
-function logStreamName(): string {
+export function logStreamName(): string {
   const date = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
   return `${date}/[$LATEST]${randomBytes(16).toString('hex')}`;
 }

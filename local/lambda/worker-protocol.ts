@@ -5,13 +5,6 @@
  */
 import type { LambdaErrorPayload } from './types.ts';
 
-/**
- * Written by the worker to stdout and stderr after an invocation, before its result: output and messages
- * travel on different channels, so the result waits until both markers came through — a handler's
- * lines then always precede its END line, and are all in the log when the invocation resolves.
- */
-export const FLUSH_MARKER = '\u001esynergy-flush:';
-
 /** workerData of a sandbox. */
 export interface SandboxInit {
   readonly bundlePath: string;
@@ -20,31 +13,49 @@ export interface SandboxInit {
   readonly handlerName: string;
   /** NODE_OPTIONS has --enable-source-maps (workers ignore NODE_OPTIONS, so the worker turns it on itself). */
   readonly enableSourceMaps: boolean;
+  /** The context fields every invocation of this sandbox shares: sent once, not with each invocation. */
+  readonly context: SandboxContext;
 }
 
-/** The fields of Lambda's context object that are data; the worker adds the functions. */
-export interface ContextFields {
+/** The data fields of Lambda's context object that stay the same for a sandbox. */
+export interface SandboxContext {
   readonly functionName: string;
   readonly functionVersion: string;
   readonly invokedFunctionArn: string;
   /** A string, as in Lambda's Node.js runtime. */
   readonly memoryLimitInMB: string;
-  readonly awsRequestId: string;
   readonly logGroupName: string;
   readonly logStreamName: string;
+}
+
+/** What changes per invocation; the worker adds the context's functions. */
+export interface InvocationFields {
+  readonly awsRequestId: string;
   /** Epoch ms after which the invocation times out. */
   readonly deadlineMs: number;
 }
 
-export interface InvokeMessage {
+export interface InvokeMessage extends InvocationFields {
   readonly type: 'invoke';
   readonly id: number;
   readonly eventJson: string;
-  readonly context: ContextFields;
 }
 
+/**
+ * The handler's output (console, loggers, process.stdout/stderr writes) travels on the message port with
+ * the results rather than through the worker's stdio streams: one channel keeps it in order, so a
+ * result carries the output written before it and an invocation's lines are in the log before its END
+ * line — with no flush round trip per invocation. `output` messages carry what is written outside an
+ * invocation or while a long one runs.
+ */
 export type SandboxMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'init-failed'; readonly error: LambdaErrorPayload }
-  | { readonly type: 'result'; readonly id: number; readonly resultJson: string }
-  | { readonly type: 'error'; readonly id: number; readonly error: LambdaErrorPayload };
+  | { readonly type: 'output'; readonly text: string }
+  | { readonly type: 'result'; readonly id: number; readonly resultJson: string; readonly output: string }
+  | {
+      readonly type: 'error';
+      readonly id: number;
+      readonly error: LambdaErrorPayload;
+      readonly output: string;
+    };

@@ -6,7 +6,7 @@
  * Node with that env.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,27 @@ const FUNCTIONS: readonly FunctionSpec[] = [
   { key: 'promote', file: 'promote', env: ['RUNS_TABLE', 'REGISTRY_TABLE'], libsvm: true },
   { key: 'finishRun', file: 'finish-run', env: ['RUNS_TABLE'], libsvm: true },
   { key: 'recordFailure', file: 'record-failure', env: ['RUNS_TABLE'], libsvm: false },
+  {
+    key: 'predict',
+    file: 'predict',
+    env: [
+      'DATA_BUCKET',
+      'REGISTRY_TABLE',
+      'SERVING_ALIAS_TTL_SECONDS',
+      'MODEL_CACHE_SIZE',
+      'CAPTURE_SAMPLE_RATE',
+      'CAPTURE_BATCH_ROWS',
+      'CAPTURE_BATCH_SECONDS',
+    ],
+    libsvm: false,
+  },
+  { key: 'authorizer', file: 'authorizer', env: ['API_KEYS_TABLE'], libsvm: false },
+  { key: 'batchTransform', file: 'batch-transform', env: ['DATA_BUCKET', 'REGISTRY_TABLE'], libsvm: false },
 ];
+/** Functions the training state machine invokes (the others answer S3 events or HTTP requests). */
+const NOT_IN_PIPELINE = new Set(['startRun', 'predict', 'authorizer', 'batchTransform']);
+/** Handlers of API Gateway events: an empty event is answered, not refused by name. */
+const HTTP_FUNCTIONS = new Set(['predict', 'authorizer']);
 const PROVIDER_ENV = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
 /** Services whose resources hold or move data: a statement on them never targets "*". */
 const DATA_SERVICES = ['s3', 'dynamodb', 'lambda', 'states', 'sqs', 'sns', 'kms', 'secretsmanager', 'ssm'];
@@ -135,7 +155,7 @@ describe('the training state machine', () => {
   it('invokes every pipeline function and nothing else', () => {
     const states = allStates((trainingDefinition() as { States: Record<string, State> }).States);
     const invoked = new Set(states.filter(([, s]) => s.Type === 'Task').map(([, s]) => s.Resource as string));
-    const pipeline = FUNCTIONS.filter(({ key }) => key !== 'startRun').map(
+    const pipeline = FUNCTIONS.filter(({ key }) => !NOT_IN_PIPELINE.has(key)).map(
       ({ key }) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName(key)}`,
     );
     expect([...invoked].sort()).toEqual([...pipeline].sort());
@@ -200,37 +220,44 @@ describe('the data bucket', () => {
     });
   });
 
-  it('notifies startRun of CSVs created under incoming/, with the permission to invoke it', () => {
+  it('notifies startRun of CSVs under incoming/ and batchTransform of CSVs under batch/, with permissions', () => {
     const bucket = resource(template, 'S3BucketData');
-    expect(bucket.Properties.NotificationConfiguration).toEqual({
-      LambdaConfigurations: [
-        {
-          Event: 's3:ObjectCreated:*',
-          Function: { 'Fn::GetAtt': ['StartRunLambdaFunction', 'Arn'] },
-          Filter: {
-            S3Key: {
-              Rules: [
-                { Name: 'prefix', Value: 'incoming/' },
-                { Name: 'suffix', Value: '.csv' },
-              ],
-            },
-          },
+    const subscription = (functionId: string, prefix: string) => ({
+      Event: 's3:ObjectCreated:*',
+      Function: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      Filter: {
+        S3Key: {
+          Rules: [
+            { Name: 'prefix', Value: prefix },
+            { Name: 'suffix', Value: '.csv' },
+          ],
         },
-      ],
+      },
     });
-    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission');
-    expect(permissions).toHaveLength(1);
-    const [permissionId, permission] = permissions[0];
-    expect(permission.Properties).toMatchObject({
-      FunctionName: { 'Fn::GetAtt': ['StartRunLambdaFunction', 'Arn'] },
-      Action: 'lambda:InvokeFunction',
-      Principal: 's3.amazonaws.com',
-      SourceAccount: { Ref: 'AWS::AccountId' },
+    expect(bucket.Properties.NotificationConfiguration).toEqual({
+      LambdaConfigurations: expect.arrayContaining([
+        subscription('StartRunLambdaFunction', 'incoming/'),
+        subscription('BatchTransformLambdaFunction', 'batch/'),
+      ]),
     });
-    expect(JSON.stringify(permission.Properties.SourceArn)).toContain(
-      `:s3:::synergy-${STAGE}-${REGION}-data`,
+    expect(
+      (bucket.Properties.NotificationConfiguration as { LambdaConfigurations: unknown[] })
+        .LambdaConfigurations,
+    ).toHaveLength(2);
+    const s3Permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+      ([, permission]) => permission.Properties.Principal === 's3.amazonaws.com',
     );
-    expect(asList(bucket.DependsOn ?? [])).toContain(permissionId);
+    expect(s3Permissions).toHaveLength(2);
+    for (const [permissionId, permission] of s3Permissions) {
+      expect(permission.Properties).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+      });
+      expect(JSON.stringify(permission.Properties.SourceArn)).toContain(
+        `:s3:::synergy-${STAGE}-${REGION}-data`,
+      );
+      expect(asList(bucket.DependsOn ?? [])).toContain(permissionId);
+    }
   });
 });
 
@@ -261,6 +288,64 @@ describe('the tables', () => {
         Projection: { ProjectionType: 'ALL' },
       },
     ]);
+  });
+});
+
+describe('the HTTP API', () => {
+  const routes = () =>
+    resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
+
+  it('serves the three protocols from the predict function', () => {
+    const keys = routes()
+      .map((route) => route.RouteKey as string)
+      .sort();
+    expect(keys).toEqual(
+      [
+        'GET /v2/health/live',
+        'GET /v2/health/ready',
+        'GET /v2/models/{name}',
+        'GET /v2/models/{name}/ready',
+        'GET /v2/models/{name}/versions/{version}',
+        'GET /v2/models/{name}/versions/{version}/ready',
+        'POST /models/{name}/invocations',
+        'POST /models/{name}/predict',
+        'POST /models/{name}/versions/{version}/invocations',
+        'POST /models/{name}/versions/{version}/predict',
+        'POST /v2/models/{name}/infer',
+        'POST /v2/models/{name}/versions/{version}/infer',
+      ].sort(),
+    );
+  });
+
+  it('requires the API-key authorizer on every route but the health checks', () => {
+    for (const route of routes()) {
+      const open = (route.RouteKey as string).startsWith('GET /v2/health/');
+      expect(route.AuthorizationType, route.RouteKey as string).toBe(open ? undefined : 'CUSTOM');
+      if (!open) expect(route.AuthorizerId, route.RouteKey as string).toBeDefined();
+    }
+    const authorizers = resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    expect(authorizers[0][1].Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 60,
+    });
+    expect(JSON.stringify(authorizers[0][1].Properties.AuthorizerUri)).toContain('AuthorizerLambdaFunction');
+  });
+
+  it('keeps API keys in their own encrypted table, keyed by key id', () => {
+    expect(resource(template, 'ApiKeysTable').Properties).toMatchObject({
+      TableName: `synergy-${STAGE}-api-keys`,
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      KeySchema: [{ AttributeName: 'keyId', KeyType: 'HASH' }],
+    });
+    const statements = roleStatements(resource(template, 'AuthorizerRole'));
+    const dynamo = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.flatMap((s) => asList(s.Action))).toEqual(['dynamodb:GetItem']);
+    expect(JSON.stringify(dynamo.map((s) => s.Resource))).toContain('ApiKeysTable');
   });
 });
 
@@ -319,6 +404,9 @@ describe('the packaged bundles', () => {
       await mkdir(dirname(join(dir, entry.name)), { recursive: true });
       await writeFile(join(dir, entry.name), entry.bytes);
     }
+    // The nodejs22.x runtime provides the AWS SDK v3 (it is external in every bundle): stand in for it.
+    await mkdir(join(dir, 'node_modules'), { recursive: true });
+    await symlink(join(root, 'node_modules', '@aws-sdk'), join(dir, 'node_modules', '@aws-sdk'), 'dir');
     return { dir, names: entries.map((entry) => entry.name) };
   }
 
@@ -335,6 +423,8 @@ describe('the packaged bundles', () => {
       const { dir, names } = await unpack(key);
       expect(names).toContain(`functions/${file}.mjs`);
       expect(names.includes('node_modules/libsvm-js/out/wasm/libsvm.wasm')).toBe(libsvm);
+      // The SDK comes from the runtime: shipping it would be megabytes per function for nothing.
+      expect(names.filter((name) => name.includes('@aws-sdk/'))).toEqual([]);
       const variables = (
         resource(template, `${logicalId(key)}LambdaFunction`).Properties.Environment as {
           Variables: Record<string, unknown>;
@@ -354,7 +444,12 @@ describe('the packaged bundles', () => {
         ['--input-type=module', '-e', INVOKE, join(dir, 'functions', `${file}.mjs`)],
         { env, cwd: dir, timeout: 60_000 },
       );
-      const outcome = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, string>;
+      const outcome = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+      if (HTTP_FUNCTIONS.has(key)) {
+        // API Gateway never sends an empty event; what matters is that the bundle loads and answers.
+        expect(outcome).toHaveProperty('result');
+        return;
+      }
       expect(outcome).toMatchObject({ errorType: 'InvalidEventError' });
       expect(outcome.errorMessage).toMatch(new RegExp(`^${key}: invalid event: \\w+`));
     },

@@ -13,6 +13,8 @@ const { parseEnv } = await import('../../layers/aws/lambda/env.ts');
 const { pipelineDeps, wiredS3Client } = await import('../../layers/aws/wiring.ts');
 const { DynamoExperiments } = await import('../../layers/aws/dynamo-experiments.ts');
 const { S3ArtifactStore } = await import('../../layers/aws/s3-artifact-store.ts');
+const { DynamoRegistry } = await import('../../layers/aws/dynamo-registry.ts');
+const { servingDeps, setServingDepsForTest } = await import('../../layers/aws/serving-wiring.ts');
 
 describe('parseEnv', () => {
   it('returns exactly the variables asked for', () => {
@@ -41,6 +43,96 @@ describe('parseEnv', () => {
     expect(() =>
       parseEnv(['TRAINING_STATE_MACHINE_ARN'], { TRAINING_STATE_MACHINE_ARN: 'training' }),
     ).toThrow('Environment variable TRAINING_STATE_MACHINE_ARN must be a state machine ARN');
+  });
+});
+
+describe('parseEnv of the serving variables', () => {
+  const serving = {
+    API_KEYS_TABLE: 'synergy-dev-api-keys',
+    SERVING_ALIAS_TTL_SECONDS: '5',
+    MODEL_CACHE_SIZE: '8',
+    CAPTURE_SAMPLE_RATE: '0.1',
+    CAPTURE_BATCH_ROWS: '1000',
+    CAPTURE_BATCH_SECONDS: '60',
+  };
+  const names = Object.keys(serving) as (keyof typeof serving)[];
+
+  it('reads numbers from the strings the environment holds', () => {
+    expect(parseEnv(names, serving)).toEqual({
+      API_KEYS_TABLE: 'synergy-dev-api-keys',
+      SERVING_ALIAS_TTL_SECONDS: 5,
+      MODEL_CACHE_SIZE: 8,
+      CAPTURE_SAMPLE_RATE: 0.1,
+      CAPTURE_BATCH_ROWS: 1000,
+      CAPTURE_BATCH_SECONDS: 60,
+    });
+    expect(
+      parseEnv(['SERVING_ALIAS_TTL_SECONDS', 'CAPTURE_SAMPLE_RATE'], {
+        SERVING_ALIAS_TTL_SECONDS: '0',
+        CAPTURE_SAMPLE_RATE: '1',
+      }),
+    ).toEqual({
+      SERVING_ALIAS_TTL_SECONDS: 0,
+      CAPTURE_SAMPLE_RATE: 1,
+    });
+  });
+
+  it.each([
+    ['SERVING_ALIAS_TTL_SECONDS', '-1', 'must be a number ≥ 0'],
+    ['SERVING_ALIAS_TTL_SECONDS', 'five', 'must be a number ≥ 0'],
+    ['MODEL_CACHE_SIZE', '0', 'must be an integer ≥ 1'],
+    ['MODEL_CACHE_SIZE', '2.5', 'must be an integer ≥ 1'],
+    ['CAPTURE_SAMPLE_RATE', '1.5', 'must be a number from 0 to 1'],
+    ['CAPTURE_BATCH_ROWS', 'Infinity', 'must be an integer ≥ 1'],
+    ['CAPTURE_BATCH_SECONDS', '0', 'must be a number > 0'],
+    ['CAPTURE_BATCH_SECONDS', ' ', 'must be a number > 0'],
+    ['API_KEYS_TABLE', '  ', 'must not be empty'],
+  ] as const)('names %s=%j and what it must be', (variable, value, rule) => {
+    expect(() => parseEnv(names, { ...serving, [variable]: value })).toThrow(
+      expect.objectContaining({
+        name: 'EnvConfigError',
+        message: `Environment variable ${variable} ${rule}`,
+        context: expect.objectContaining({ variable }),
+      }),
+    );
+  });
+
+  it('names a missing serving variable', () => {
+    const { MODEL_CACHE_SIZE: _, ...missing } = serving;
+    expect(() => parseEnv(names, missing)).toThrow('Environment variable MODEL_CACHE_SIZE is not set');
+  });
+});
+
+describe('servingDeps', () => {
+  const env = {
+    REGISTRY_TABLE: 'synergy-dev-registry',
+    DATA_BUCKET: 'synergy-dev-data',
+    SERVING_ALIAS_TTL_SECONDS: 5,
+    MODEL_CACHE_SIZE: 8,
+    CAPTURE_SAMPLE_RATE: 0.1,
+    CAPTURE_BATCH_ROWS: 1000,
+    CAPTURE_BATCH_SECONDS: 60,
+  };
+
+  it('builds the AWS-backed ports once per container, with the settings in milliseconds', async () => {
+    const deps = await servingDeps(env);
+    expect(deps.artifacts).toBeInstanceOf(S3ArtifactStore);
+    expect(deps.registry).toBeInstanceOf(DynamoRegistry);
+    expect(deps.settings).toEqual({ aliasTtlMs: 5000, modelCacheSize: 8 });
+    expect(deps.clock.now()).toBeInstanceOf(Date);
+    expect(await servingDeps(env)).toBe(deps);
+  });
+
+  it('gives the ports a test sets instead, until reset', async () => {
+    const real = await servingDeps(env);
+    const fake = { ...real, settings: { aliasTtlMs: 0, modelCacheSize: 1 } };
+    setServingDepsForTest(fake);
+    try {
+      expect(await servingDeps(env)).toBe(fake);
+    } finally {
+      setServingDepsForTest(undefined);
+    }
+    expect(await servingDeps(env)).toBe(real);
   });
 });
 

@@ -14,6 +14,12 @@ export function stubLambdaEnv(): void {
     'arn:aws:states:us-east-1:123456789012:stateMachine:synergy-test-training',
   );
   vi.stubEnv('CODE_VERSION', '0.1.0');
+  vi.stubEnv('API_KEYS_TABLE', 'synergy-test-api-keys');
+  vi.stubEnv('SERVING_ALIAS_TTL_SECONDS', '5');
+  vi.stubEnv('MODEL_CACHE_SIZE', '8');
+  vi.stubEnv('CAPTURE_SAMPLE_RATE', '0.1');
+  vi.stubEnv('CAPTURE_BATCH_ROWS', '1000');
+  vi.stubEnv('CAPTURE_BATCH_SECONDS', '60');
   vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'synergy');
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Synergy');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');

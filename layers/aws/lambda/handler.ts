@@ -1,13 +1,13 @@
 /**
  * Builds every Lambda handler the same way: middy with an early-abort signal, Powertools logging with the
- * Lambda context, EMF metrics flushed after each invocation, the event validated by a zod schema, and
+ * Lambda context, EMF metrics flushed after each invocation, the event validated by a zod schema (classic or mini), and
  * errors logged once with their cause and rethrown unchanged so their `name` reaches Step Functions.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context as LambdaContext } from 'aws-lambda';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { LambdaDeadlineError } from './errors.ts';
 import { logger, metrics } from './observability.ts';
 import { parseEvent } from './parse-event.ts';
@@ -19,7 +19,7 @@ export interface Invocation {
   readonly signal: AbortSignal;
 }
 
-export interface HandlerSpec<S extends z.ZodType, R> {
+export interface HandlerSpec<S extends z.core.$ZodType, R> {
   /** The function's key in serverless.yml (prep, train…), used in messages. */
   readonly functionKey: string;
   readonly event: S;
@@ -45,7 +45,7 @@ function logFailure(functionKey: string): MiddlewareObj<unknown, unknown, Error,
   };
 }
 
-export function lambdaHandler<S extends z.ZodType, R>(spec: HandlerSpec<S, R>): LambdaHandler<R> {
+export function lambdaHandler<S extends z.core.$ZodType, R>(spec: HandlerSpec<S, R>): LambdaHandler<R> {
   const timeoutEarlyInMillis = spec.timeoutEarlyInMillis ?? DEFAULT_TIMEOUT_EARLY_MS;
   const handler = middy<unknown, R, Error, LambdaContext>({
     timeoutEarlyInMillis,

@@ -3,18 +3,21 @@
  * object keys URL-encoded with spaces as '+' (application/x-www-form-urlencoded), so they are decoded
  * before anything compares or stores them.
  */
-import { z } from 'zod';
+
 import type { UploadEvent } from '../../core/pipeline/start-run.ts';
+import * as z from '../../ml/zod.ts';
 import { InvalidEventError } from './errors.ts';
 
+const nonEmpty = z.string().check(z.minLength(1));
+
 const s3EventRecordSchema = z.object({
-  eventName: z.string().min(1),
+  eventName: nonEmpty,
   s3: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: nonEmpty }),
     object: z.object({
-      key: z.string().min(1),
-      eTag: z.string().min(1),
-      versionId: z.string().min(1).optional(),
+      key: nonEmpty,
+      eTag: nonEmpty,
+      versionId: z.optional(nonEmpty),
     }),
   }),
 });

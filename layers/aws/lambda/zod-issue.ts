@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 
 /** `request.trigger.kind`, `cell.params`, or `(root)`: where a zod issue is, as a reader would write it. */
 export function issuePath(issue: z.core.$ZodIssue): string {
@@ -9,7 +9,9 @@ export function issuePath(issue: z.core.$ZodIssue): string {
     .replaceAll('.[', '[');
 }
 
-/** One line per issue, for the error's context (the message carries the first only). */
-export function describeIssues(error: z.ZodError): { readonly path: string; readonly message: string }[] {
+/** One line per issue, for the error's context (the message carries the first only). Classic or mini. */
+export function describeIssues(
+  error: z.core.$ZodError,
+): { readonly path: string; readonly message: string }[] {
   return error.issues.map((issue) => ({ path: issuePath(issue), message: issue.message }));
 }

@@ -4,14 +4,14 @@
  * stored in the registry and checked on every load, so a tampered or truncated artifact is refused.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { ClassLabel } from '../../ml/data/labels.ts';
 import { Preprocessor } from '../../ml/data/preprocessor.ts';
 import type { PreprocessorJSON } from '../../ml/data/preprocessor-json.ts';
 import { parsePreprocessorJSON } from '../../ml/data/preprocessor-json.ts';
 import type { Classifier, ModelJSON, ModelName } from '../../ml/models/classifier.ts';
 import { MODEL_NAMES } from '../../ml/models/classifier.ts';
-import { loadModel } from '../../ml/models/registry.ts';
+import { loadFittedModel } from '../../ml/models/loaders.ts';
+import * as z from '../../ml/zod.ts';
 import { SynergyError } from '../errors.ts';
 import type { InputSignature, SignatureColumn } from './records.ts';
 
@@ -126,29 +126,30 @@ export function buildModelDocument(input: ModelDocumentInput): Uint8Array {
 }
 
 const classLabel = z.union([z.string(), z.number()]);
-const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
+const finite = z.number().check(z.refine(Number.isFinite, { error: 'must be a finite number' }));
+const nonEmptyString = z.string().check(z.minLength(1));
 
 /** The envelope every ModelJSON shares (the model's loader checks its state). */
 export const modelJsonSchema = z.object({
-  format: z.string().min(1),
+  format: nonEmptyString,
   formatVersion: z.int(),
   model: z.enum(MODEL_NAMES),
   params: z.record(z.string(), z.unknown()),
-  nFeatures: z.int().min(1),
-  nClasses: z.int().min(2),
+  nFeatures: z.int().check(z.minimum(1)),
+  nClasses: z.int().check(z.minimum(2)),
   state: z.unknown(),
 });
 
 const signatureSchema = z.strictObject({
   inputs: z.array(
     z.strictObject({
-      name: z.string().min(1),
+      name: nonEmptyString,
       type: z.enum(['number', 'string']),
-      levels: z.array(z.string()).optional(),
+      levels: z.optional(z.array(z.string())),
       optional: z.boolean(),
     }),
   ),
-  target: z.string().min(1),
+  target: nonEmptyString,
   classes: z.array(classLabel),
 });
 
@@ -157,14 +158,14 @@ const documentSchema = z.strictObject({
   formatVersion: z.literal(MODEL_DOCUMENT_FORMAT_VERSION),
   algorithm: z.enum(MODEL_NAMES),
   params: z.record(z.string(), z.unknown()),
-  target: z.string().min(1),
-  classes: z.array(classLabel).min(2),
-  featureNames: z.array(z.string()).min(1),
+  target: nonEmptyString,
+  classes: z.array(classLabel).check(z.minLength(2)),
+  featureNames: z.array(z.string()).check(z.minLength(1)),
   signature: signatureSchema,
   preprocessor: z.unknown(),
   model: modelJsonSchema,
   metrics: z.strictObject({ testAccuracy: finite, cvAccuracy: finite, cvStd: finite }),
-  runId: z.string().min(1),
+  runId: nonEmptyString,
 });
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -263,7 +264,7 @@ export function loadModelDocument(bytes: Uint8Array, expectedSha256?: string): L
   const document = parseModelDocument(bytes, expectedSha256);
   let classifier: Classifier;
   try {
-    classifier = loadModel(document.model);
+    classifier = loadFittedModel(document.model);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ModelDocumentError(`model document: model: ${reason}`, { field: 'model' }, { cause: error });

@@ -13,8 +13,9 @@
  * copy of a matrix that may be hundreds of MB), and the encoder hands back views of the matrices it was
  * given, so a big dataset streams to S3 without ever being copied into one buffer.
  */
-import { z } from 'zod';
+
 import { ModelFormatError, ParamsError } from '../errors.ts';
+import * as z from '../zod.ts';
 import type { Fold } from './folds.ts';
 import type { ClassLabel } from './labels.ts';
 import type { LabelledMatrix } from './matrix.ts';
@@ -39,7 +40,7 @@ const ALIGN = 8;
 const SECTION_NAMES = ['trainValues', 'trainLabels', 'testValues', 'testLabels', 'foldOfRow'] as const;
 type SectionName = (typeof SECTION_NAMES)[number];
 
-const count = z.int().min(0);
+const count = z.int().check(z.minimum(0));
 const sectionSchema = z.strictObject({ offset: count, byteLength: count });
 const headerSchema = z.strictObject({
   format: z.literal(DATASET_FORMAT),

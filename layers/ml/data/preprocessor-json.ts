@@ -1,6 +1,7 @@
 /** The preprocessor's JSON form and its validation when read back. */
-import { z } from 'zod';
+
 import { ModelFormatError } from '../errors.ts';
+import * as z from '../zod.ts';
 import type { ClassLabel } from './labels.ts';
 import { type ColumnSchema, featureCount, featureNamesOf } from './schema.ts';
 
@@ -19,9 +20,12 @@ export interface PreprocessorJSON {
   readonly featureNames: readonly string[];
 }
 
-const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
-const positive = finite.refine((x) => x > 0, { error: 'must be positive' });
-const name = z.string().min(1, { error: 'must be a non-empty string' });
+const finite = z.number().check(z.refine(Number.isFinite, { error: 'must be a finite number' }));
+const positive = z.number().check(
+  z.refine(Number.isFinite, { error: 'must be a finite number' }),
+  z.refine((x) => x > 0, { error: 'must be positive' }),
+);
+const name = z.string().check(z.minLength(1, { error: 'must be a non-empty string' }));
 
 const numericInput = z.strictObject({
   name,
@@ -45,7 +49,7 @@ const preprocessorSchema = z.strictObject({
   formatVersion: z.literal(PREPROCESSOR_FORMAT_VERSION),
   target: name,
   classes: z.union([z.array(finite), z.array(z.string())]),
-  inputs: z.array(z.discriminatedUnion('kind', [numericInput, categoricalInput])).min(1),
+  inputs: z.array(z.discriminatedUnion('kind', [numericInput, categoricalInput])).check(z.minLength(1)),
   featureNames: z.array(z.string()),
 });
 

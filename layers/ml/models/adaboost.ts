@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
 import { DataError, MlError, ModelFormatError } from '../errors.ts';
 import { Random } from '../random.ts';
+import * as z from '../zod.ts';
 import { leafClasses, sammeWeight, votesToProba } from './boosting/samme.ts';
 import { argmaxRows, type Classifier, type ModelJSON, type ModelSpec } from './classifier.ts';
 import { type GrowthLimits, TreeGrower } from './tree/grower.ts';
@@ -32,14 +32,12 @@ const FLOAT64_EPS = 2.220446049250313e-16;
  * parameter so the same params can be handed to scikit-learn, whose 1.2 default is 'SAMME.R'), and
  * `max_depth` for the depth of the DecisionTree weak learner (scikit-learn's default estimator is a stump).
  */
-export const adaBoostParams = z
-  .object({
-    n_estimators: z.int().min(1).max(10_000).default(50),
-    learning_rate: z.number().gt(0).finite().default(1),
-    max_depth: maxDepthParam.default(1),
-    algorithm: z.literal('SAMME').default('SAMME'),
-  })
-  .strict();
+export const adaBoostParams = z.strictObject({
+  n_estimators: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), 50),
+  learning_rate: z._default(z.number().check(z.gt(0)), 1),
+  max_depth: z._default(maxDepthParam, 1),
+  algorithm: z._default(z.literal('SAMME'), 'SAMME'),
+});
 export type AdaBoostParams = z.infer<typeof adaBoostParams>;
 
 interface Fitted {

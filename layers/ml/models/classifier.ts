@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
 
 /** The nine model names of the paper, in its order; the order also breaks ties between models. */
@@ -58,7 +58,7 @@ export interface Classifier {
  */
 export interface ModelSpec<P extends Record<string, unknown> = Record<string, unknown>> {
   readonly name: ModelName;
-  readonly params: z.ZodType<P, Record<string, unknown>>;
+  readonly params: z.ZodMiniType<P, Record<string, unknown>>;
   create(params: P, seed: number): Classifier;
   fromJSON(json: ModelJSON): Classifier;
 }

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
 import { MlError } from '../errors.ts';
 import { Random } from '../random.ts';
+import * as z from '../zod.ts';
 import { argmaxRows, type Classifier, type ModelJSON, type ModelSpec } from './classifier.ts';
 import { classificationCriterion } from './tree/classification-criteria.ts';
 import { TreeGrower } from './tree/grower.ts';
@@ -30,15 +30,13 @@ const FORMAT = 'synergy.DecisionTree';
 const FORMAT_VERSION = 1;
 
 /** scikit-learn's DecisionTreeClassifier hyperparameters and defaults. */
-export const decisionTreeParams = z
-  .object({
-    criterion: criterionParam.default('gini'),
-    max_depth: maxDepthParam.default(null),
-    min_samples_split: minSamplesSplitParam.default(2),
-    min_samples_leaf: minSamplesLeafParam.default(1),
-    max_features: maxFeaturesParam.default(null),
-  })
-  .strict();
+export const decisionTreeParams = z.strictObject({
+  criterion: z._default(criterionParam, 'gini'),
+  max_depth: z._default(maxDepthParam, null),
+  min_samples_split: z._default(minSamplesSplitParam, 2),
+  min_samples_leaf: z._default(minSamplesLeafParam, 1),
+  max_features: z._default(maxFeaturesParam, null),
+});
 export type DecisionTreeParams = z.infer<typeof decisionTreeParams>;
 
 interface Fitted {

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
 import { DataError, MlError, ModelFormatError } from '../errors.ts';
 import { Random } from '../random.ts';
+import * as z from '../zod.ts';
 import {
   binaryResiduals,
   expit,
@@ -43,18 +43,16 @@ const FORMAT = 'synergy.GradientBoosting';
 const FORMAT_VERSION = 1;
 
 /** scikit-learn's GradientBoostingClassifier hyperparameters and defaults (log-loss only). */
-export const gradientBoostingParams = z
-  .object({
-    n_estimators: z.int().min(1).max(10_000).default(100),
-    learning_rate: z.number().gt(0).finite().default(0.1),
-    max_depth: maxDepthParam.default(3),
-    subsample: z.number().gt(0).lte(1).default(1),
-    min_samples_split: minSamplesSplitParam.default(2),
-    min_samples_leaf: minSamplesLeafParam.default(1),
-    max_features: maxFeaturesParam.default(null),
-    criterion: z.enum(['friedman_mse', 'squared_error']).default('friedman_mse'),
-  })
-  .strict();
+export const gradientBoostingParams = z.strictObject({
+  n_estimators: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), 100),
+  learning_rate: z._default(z.number().check(z.gt(0)), 0.1),
+  max_depth: z._default(maxDepthParam, 3),
+  subsample: z._default(z.number().check(z.gt(0), z.lte(1)), 1),
+  min_samples_split: z._default(minSamplesSplitParam, 2),
+  min_samples_leaf: z._default(minSamplesLeafParam, 1),
+  max_features: z._default(maxFeaturesParam, null),
+  criterion: z._default(z.enum(['friedman_mse', 'squared_error']), 'friedman_mse'),
+});
 export type GradientBoostingParams = z.infer<typeof gradientBoostingParams>;
 
 interface Fitted {

@@ -4,10 +4,11 @@
  * or by 1/distance, where an exact match (distance 0) takes all the weight. The fitted model is the
  * training data, so the JSON keeps it, as scikit-learn's pickle does.
  */
-import { z } from 'zod';
+
 import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
 import { toRowMajor } from '../data/matrix.ts';
 import { MlError, ModelFormatError, ParamsError } from '../errors.ts';
+import * as z from '../zod.ts';
 import type { Classifier, ModelJSON, ModelSpec } from './classifier.ts';
 import { argmaxRows } from './classifier.ts';
 import type { RowScratch, TrainingPack } from './knn/brute-force.ts';
@@ -22,12 +23,10 @@ import {
 import { checkFeatures, checkTrainingSet } from './linear/data-checks.ts';
 import { finiteArray, indexArray, positiveInteger, readHeader, stateObject } from './linear/model-json.ts';
 
-export const knnParams = z
-  .object({
-    n_neighbors: z.number().int().min(1).default(5),
-    weights: z.enum(['uniform', 'distance']).default('uniform'),
-  })
-  .strict();
+export const knnParams = z.strictObject({
+  n_neighbors: z._default(z.int().check(z.minimum(1)), 5),
+  weights: z._default(z.enum(['uniform', 'distance']), 'uniform'),
+});
 
 export type KnnParams = z.infer<typeof knnParams>;
 

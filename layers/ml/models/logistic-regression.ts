@@ -4,10 +4,11 @@
  * penalized), the same stopping rule, a single logistic for two classes and a softmax over all classes
  * (multi_class='multinomial') for more.
  */
-import { z } from 'zod';
+
 import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
 import { toRowMajor } from '../data/matrix.ts';
 import { DataError, MlError, ParamsError } from '../errors.ts';
+import * as z from '../zod.ts';
 import type { Classifier, ModelJSON, ModelSpec } from './classifier.ts';
 import { argmaxRows } from './classifier.ts';
 import { checkFeatures, checkTrainingSet } from './linear/data-checks.ts';
@@ -17,14 +18,12 @@ import { logisticObjective, parameterCount } from './linear/logistic-loss.ts';
 import { finiteArray, positiveInteger, readHeader, stateObject } from './linear/model-json.ts';
 
 /** scikit-learn's names and defaults (max_iter stays at its 100 so the same params mean the same fit). */
-export const logisticRegressionParams = z
-  .object({
-    C: z.number().positive().default(1),
-    max_iter: z.number().int().min(1).default(100),
-    tol: z.number().positive().default(1e-4),
-    fit_intercept: z.boolean().default(true),
-  })
-  .strict();
+export const logisticRegressionParams = z.strictObject({
+  C: z._default(z.number().check(z.positive()), 1),
+  max_iter: z._default(z.int().check(z.minimum(1)), 100),
+  tol: z._default(z.number().check(z.positive()), 1e-4),
+  fit_intercept: z._default(z.boolean(), true),
+});
 
 export type LogisticRegressionParams = z.infer<typeof logisticRegressionParams>;
 

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
 import { toRowMajor } from '../data/matrix.ts';
 import { DataError, MlError, ModelFormatError, ParamsError } from '../errors.ts';
 import { Random } from '../random.ts';
+import * as z from '../zod.ts';
 import type { Classifier, ModelJSON, ModelSpec } from './classifier.ts';
 import { argmaxRows } from './classifier.ts';
 import type { OutputActivation } from './mlp/activations.ts';
@@ -11,23 +11,26 @@ import { Network, parameterCount } from './mlp/network.ts';
 import { train } from './mlp/train.ts';
 
 /** scikit-learn's MLPClassifier hyperparameters and defaults (Adam only; no early_stopping). */
-export const mlpParamsSchema = z
-  .object({
-    hidden_layer_sizes: z.array(z.number().int().positive()).default([100]),
-    activation: z.enum(HIDDEN_ACTIVATIONS).default('relu'),
-    solver: z.literal('adam', { error: "only solver 'adam' is supported" }).default('adam'),
-    alpha: z.number().min(0).default(1e-4),
-    batch_size: z.union([z.literal('auto'), z.number().int().positive()]).default('auto'),
-    learning_rate_init: z.number().positive().default(1e-3),
-    max_iter: z.number().int().positive().default(200),
-    tol: z.number().min(0).default(1e-4),
-    n_iter_no_change: z.number().int().positive().default(10),
-    beta_1: z.number().min(0).lt(1).default(0.9),
-    beta_2: z.number().min(0).lt(1).default(0.999),
-    epsilon: z.number().positive().default(1e-8),
-    shuffle: z.boolean().default(true),
-  })
-  .strict();
+const positiveInt = z.int().check(z.positive());
+const nonNegative = z.number().check(z.minimum(0));
+const positive = z.number().check(z.positive());
+const momentum = z.number().check(z.minimum(0), z.lt(1));
+
+export const mlpParamsSchema = z.strictObject({
+  hidden_layer_sizes: z._default(z.array(positiveInt), [100]),
+  activation: z._default(z.enum(HIDDEN_ACTIVATIONS), 'relu'),
+  solver: z._default(z.literal('adam', { error: "only solver 'adam' is supported" }), 'adam'),
+  alpha: z._default(nonNegative, 1e-4),
+  batch_size: z._default(z.union([z.literal('auto'), positiveInt]), 'auto'),
+  learning_rate_init: z._default(positive, 1e-3),
+  max_iter: z._default(positiveInt, 200),
+  tol: z._default(nonNegative, 1e-4),
+  n_iter_no_change: z._default(positiveInt, 10),
+  beta_1: z._default(momentum, 0.9),
+  beta_2: z._default(momentum, 0.999),
+  epsilon: z._default(positive, 1e-8),
+  shuffle: z._default(z.boolean(), true),
+});
 
 export type MlpParams = z.output<typeof mlpParamsSchema>;
 
@@ -228,17 +231,15 @@ function writeProba(
 
 /** zod 4 numbers reject NaN and ±Infinity, so this also catches corrupted weights. */
 const finiteArray = z.array(z.number());
-const stateSchema = z
-  .object({
-    seed: z.number(),
-    layerSizes: z.array(z.number().int().positive()).min(2),
-    outActivation: z.enum(['logistic', 'softmax']),
-    nIter: z.number().int().min(0),
-    loss: z.number(),
-    coefs: z.array(finiteArray),
-    intercepts: z.array(finiteArray),
-  })
-  .strict();
+const stateSchema = z.strictObject({
+  seed: z.number(),
+  layerSizes: z.array(positiveInt).check(z.minLength(2)),
+  outActivation: z.enum(['logistic', 'softmax']),
+  nIter: z.int().check(z.minimum(0)),
+  loss: z.number(),
+  coefs: z.array(finiteArray),
+  intercepts: z.array(finiteArray),
+});
 
 function formatError(json: unknown, why: string): ModelFormatError {
   const header = json !== null && typeof json === 'object' ? (json as Partial<ModelJSON>) : {};

@@ -1,10 +1,11 @@
-import { z } from 'zod';
 import type { FeatureMatrix, LabelledMatrix } from '../data/matrix.ts';
 import { MlError, ModelFormatError } from '../errors.ts';
 import { Random } from '../random.ts';
+import * as z from '../zod.ts';
 import { argmaxRows, type Classifier, type ModelJSON, type ModelSpec } from './classifier.ts';
 import { classificationCriterion } from './tree/classification-criteria.ts';
 import { meanThenNormalize } from './tree/ensemble-importances.ts';
+import { type ForestJSON, forestFromJSON, forestToJSON } from './tree/forest-json.ts';
 import { type GrowthLimits, TreeGrower } from './tree/grower.ts';
 import type { TreeNodes } from './tree/nodes.ts';
 import { PackedForest } from './tree/packed-forest.ts';
@@ -17,32 +18,25 @@ import {
   resolveMaxFeatures,
 } from './tree/params.ts';
 import { presortFeatures } from './tree/presort.ts';
-import {
-  importancesFromJSON,
-  readEnvelope,
-  type TreeJSON,
-  toEnvelope,
-  treeFromJSON,
-  treeToJSON,
-} from './tree/serialize.ts';
+import { importancesFromJSON, readEnvelope, toEnvelope, treeFromJSON } from './tree/serialize.ts';
 import { checkFeatureCount, checkTrainingData } from './tree/training-data.ts';
 
 const MODEL = 'RandomForest';
 const FORMAT = 'synergy.RandomForest';
-const FORMAT_VERSION = 1;
+/** 2: trees as binary arrays with shared threshold and leaf tables (tree/forest-json.ts); 1 still read. */
+const FORMAT_VERSION = 2;
+const NUMBER_ARRAYS_VERSION = 1;
 
 /** scikit-learn's RandomForestClassifier hyperparameters and defaults. */
-export const randomForestParams = z
-  .object({
-    n_estimators: z.int().min(1).max(10_000).default(100),
-    criterion: criterionParam.default('gini'),
-    max_depth: maxDepthParam.default(null),
-    min_samples_split: minSamplesSplitParam.default(2),
-    min_samples_leaf: minSamplesLeafParam.default(1),
-    max_features: maxFeaturesParam.default('sqrt'),
-    bootstrap: z.boolean().default(true),
-  })
-  .strict();
+export const randomForestParams = z.strictObject({
+  n_estimators: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), 100),
+  criterion: z._default(criterionParam, 'gini'),
+  max_depth: z._default(maxDepthParam, null),
+  min_samples_split: z._default(minSamplesSplitParam, 2),
+  min_samples_leaf: z._default(minSamplesLeafParam, 1),
+  max_features: z._default(maxFeaturesParam, 'sqrt'),
+  bootstrap: z._default(z.boolean(), true),
+});
 export type RandomForestParams = z.infer<typeof randomForestParams>;
 
 interface Fitted {
@@ -142,8 +136,8 @@ export class RandomForest implements Classifier {
 
   toJSON(): ModelJSON {
     const { trees, importances, nFeatures, nClasses } = this.model();
-    const state: { trees: TreeJSON[]; featureImportances: number[] } = {
-      trees: trees.map(treeToJSON),
+    const state: { forest: ForestJSON; featureImportances: number[] } = {
+      forest: forestToJSON(trees, nFeatures, nClasses),
       featureImportances: Array.from(importances),
     };
     return toEnvelope(MODEL, FORMAT, FORMAT_VERSION, this.params, { nFeatures, nClasses }, state);
@@ -158,14 +152,21 @@ export class RandomForest implements Classifier {
 }
 
 function fromJSON(json: ModelJSON): RandomForest {
-  const { state, params } = readEnvelope(json, MODEL, FORMAT, FORMAT_VERSION, randomForestParams);
-  const { nFeatures, nClasses } = json;
-  if (!Array.isArray(state.trees) || state.trees.length !== params.n_estimators) {
-    throw new ModelFormatError(`${MODEL}: state.trees must hold n_estimators trees`);
-  }
-  const trees = state.trees.map((t: unknown, k: number) =>
-    treeFromJSON(t, nFeatures, nClasses, `${MODEL}.state.trees[${k}]`),
+  const { state, params } = readEnvelope(
+    json,
+    MODEL,
+    FORMAT,
+    [NUMBER_ARRAYS_VERSION, FORMAT_VERSION],
+    randomForestParams,
   );
+  const { nFeatures, nClasses } = json;
+  const { trees, thresholds, splitRanks } =
+    json.formatVersion === NUMBER_ARRAYS_VERSION
+      ? treesOfVersion1(state, nFeatures, nClasses)
+      : forestFromJSON(state.forest, nFeatures, nClasses, `${MODEL}.state.forest`);
+  if (trees.length !== params.n_estimators) {
+    throw new ModelFormatError(`${MODEL}: the forest must hold n_estimators trees`);
+  }
   const importances = importancesFromJSON(
     state.featureImportances,
     nFeatures,
@@ -175,9 +176,22 @@ function fromJSON(json: ModelJSON): RandomForest {
     nFeatures,
     nClasses,
     trees,
-    packed: new PackedForest(trees, nClasses),
+    packed: new PackedForest(trees, nClasses, { thresholds, splitRanks }),
     importances,
   });
+}
+
+/** Format 1: one object of number arrays per tree (thresholds are collected again by the packed forest). */
+function treesOfVersion1(
+  state: Record<string, unknown>,
+  nFeatures: number,
+  nClasses: number,
+): { trees: TreeNodes[]; thresholds?: Float64Array[]; splitRanks?: Int32Array[] } {
+  if (!Array.isArray(state.trees)) throw new ModelFormatError(`${MODEL}: state.trees must be an array`);
+  const trees = state.trees.map((t: unknown, k: number) =>
+    treeFromJSON(t, nFeatures, nClasses, `${MODEL}.state.trees[${k}]`),
+  );
+  return { trees };
 }
 
 export const randomForestSpec: ModelSpec<RandomForestParams> = {

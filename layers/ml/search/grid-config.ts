@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { ParamsError } from '../errors.ts';
 import type { ModelName } from '../models/classifier.ts';
 import { MODEL_NAMES } from '../models/classifier.ts';
+import * as z from '../zod.ts';
 import type { ParamGrid } from './grid.ts';
 import { expandGrid } from './grid.ts';
 
@@ -31,15 +31,15 @@ const modelName = z.enum(MODEL_NAMES, {
 
 const gridSchema = z.record(
   z.string(),
-  z.array(z.unknown()).min(1, { error: 'must be a non-empty list of values' }),
+  z.array(z.unknown()).check(z.minLength(1, { error: 'must be a non-empty list of values' })),
 );
 
 const configSchema = z.strictObject({
-  models: z.array(modelName).min(1, { error: 'must list at least one model' }).optional(),
-  grids: z.partialRecord(modelName, gridSchema).optional(),
-  folds: z.int().min(2).max(100).optional(),
-  seed: z.int().min(0).max(0xffffffff).optional(),
-  testSize: z.number().gt(0).lt(1).optional(),
+  models: z.optional(z.array(modelName).check(z.minLength(1, { error: 'must list at least one model' }))),
+  grids: z.optional(z.partialRecord(modelName, gridSchema)),
+  folds: z.optional(z.int().check(z.minimum(2), z.maximum(100))),
+  seed: z.optional(z.int().check(z.minimum(0), z.maximum(0xffffffff))),
+  testSize: z.optional(z.number().check(z.gt(0), z.lt(1))),
 });
 
 /** `grids.SVC.C`, `models[2]`: the path as a person would write it in the JSON. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { kFold } from '../../../layers/ml/data/folds.ts';
 import type { FeatureMatrix, LabelledMatrix } from '../../../layers/ml/data/matrix.ts';
 import { ParamsError } from '../../../layers/ml/errors.ts';
@@ -50,7 +50,7 @@ class Scripted implements Classifier {
 
 const scriptedSpec: ModelSpec<{ scores: number[] }> = {
   name: 'DecisionTree',
-  params: z.strictObject({ scores: z.array(z.number()).length(K) }),
+  params: z.strictObject({ scores: z.array(z.number()).check(z.length(K)) }),
   create: (params) => new Scripted(params.scores),
   fromJSON: () => {
     throw new Error('not needed');

@@ -3,7 +3,7 @@
  * rule on feature 0 (accuracy is easy to reason about) and a k-nearest-neighbour vote. Both count how
  * often they are created, fitted and disposed.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { FeatureMatrix, LabelledMatrix } from '../../../layers/ml/data/matrix.ts';
 import type { Classifier, ModelJSON, ModelSpec } from '../../../layers/ml/models/classifier.ts';
 import { argmaxRows } from '../../../layers/ml/models/classifier.ts';
@@ -98,7 +98,7 @@ export function newCalls(): Calls {
 export function thresholdSpec(calls: Calls): ModelSpec<{ threshold: number }> {
   return {
     name: 'DecisionTree',
-    params: z.strictObject({ threshold: z.number().default(0) }),
+    params: z.strictObject({ threshold: z._default(z.number(), 0) }),
     create(params, seed) {
       calls.created++;
       calls.seeds.push(seed);
@@ -113,7 +113,7 @@ export function thresholdSpec(calls: Calls): ModelSpec<{ threshold: number }> {
 export function knnSpec(calls: Calls): ModelSpec<{ n_neighbors: number }> {
   return {
     name: 'KNN',
-    params: z.strictObject({ n_neighbors: z.int().min(1).default(5) }),
+    params: z.strictObject({ n_neighbors: z._default(z.int().check(z.minimum(1)), 5) }),
     create(params, seed) {
       calls.created++;
       calls.seeds.push(seed);

@@ -3,7 +3,7 @@
  * artifact fails with a ModelFormatError instead of a model that predicts garbage. Used by the linear
  * models and KNN.
  */
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { ModelFormatError } from '../../errors.ts';
 import type { ModelJSON, ModelName } from '../classifier.ts';
 
@@ -12,7 +12,7 @@ export function readHeader<P>(
   json: ModelJSON,
   model: ModelName,
   formatVersion: number,
-  schema: z.ZodType<P, Record<string, unknown>>,
+  schema: z.ZodMiniType<P, Record<string, unknown>>,
 ): P {
   if (json === null || typeof json !== 'object')
     throw new ModelFormatError(`${model}: model JSON is not an object`);

@@ -1,22 +1,22 @@
-import { z } from 'zod';
 import type { FeatureMatrix } from '../../data/matrix.ts';
 import { ParamsError } from '../../errors.ts';
+import * as z from '../../zod.ts';
 
 /** scikit-learn 1.2's SVC hyperparameters that libsvm-js can honour, with scikit-learn's names and defaults. */
-export const svcParamsSchema = z
-  .object({
-    kernel: z.enum(['linear', 'poly', 'rbf', 'sigmoid']).default('rbf'),
-    C: z.number().positive().default(1),
-    // libsvm-js treats gamma 0 as "unset", so only positive numbers are accepted.
-    gamma: z.union([z.enum(['scale', 'auto']), z.number().positive()]).default('scale'),
-    degree: z.number().int().min(0).default(3),
-    coef0: z.number().default(0),
-    shrinking: z.boolean().default(true),
-    tol: z.number().positive().default(1e-3),
-    probability: z.boolean().default(false),
-    cache_size: z.number().positive().default(200),
-  })
-  .strict();
+const positive = z.number().check(z.positive());
+
+export const svcParamsSchema = z.strictObject({
+  kernel: z._default(z.enum(['linear', 'poly', 'rbf', 'sigmoid']), 'rbf'),
+  C: z._default(positive, 1),
+  // libsvm-js treats gamma 0 as "unset", so only positive numbers are accepted.
+  gamma: z._default(z.union([z.enum(['scale', 'auto']), positive]), 'scale'),
+  degree: z._default(z.int().check(z.minimum(0)), 3),
+  coef0: z._default(z.number(), 0),
+  shrinking: z._default(z.boolean(), true),
+  tol: z._default(positive, 1e-3),
+  probability: z._default(z.boolean(), false),
+  cache_size: z._default(positive, 200),
+});
 
 export type SvcParams = z.output<typeof svcParamsSchema>;
 

@@ -1,6 +1,6 @@
 import { blockedSlots } from './block-layout.ts';
 import type { TreeNodes } from './nodes.ts';
-import { ThresholdRanks } from './threshold-ranks.ts';
+import { type RankOptions, ThresholdRanks } from './threshold-ranks.ts';
 import { type HeaderField, headerOffset, SLOTS_AT } from './wasm/forest-header.ts';
 import { createForestMemory, type ForestMemory, forestKernels } from './wasm/forest-instance.ts';
 import type { ForestKernels } from './wasm/forest-kernels.ts';
@@ -35,8 +35,12 @@ export class PackedForest {
   /** Byte offsets of the memory's regions (also in the header, for the kernels). */
   private readonly at: Readonly<Record<Region, number>>;
 
-  /** `options.maxRankBits` is passed to ThresholdRanks (tests use it to force threshold chunks). */
-  constructor(trees: readonly TreeNodes[], valueWidth: number, options: { maxRankBits?: number } = {}) {
+  /**
+   * `options` go to ThresholdRanks (tests force threshold chunks; a loaded forest passes its thresholds);
+   * `splitRanks`, with `thresholds`, give per tree per internal node its threshold's index among its
+   * feature's thresholds, sparing a search per node.
+   */
+  constructor(trees: readonly TreeNodes[], valueWidth: number, options: PackOptions = {}) {
     this.nTrees = trees.length;
     this.valueWidth = valueWidth;
     this.ranks = new ThresholdRanks(trees, options);
@@ -68,7 +72,7 @@ export class PackedForest {
     this.heapF64 = new Float64Array(this.memory.buffer);
     this.writeHeader(idle);
     this.writeSearch();
-    this.writeSlots(trees, layouts, idle);
+    this.writeSlots(trees, layouts, idle, options.thresholds === undefined ? undefined : options.splitRanks);
   }
 
   /** Mean of the trees' leaf values for one dense row, written to out[0..valueWidth). */
@@ -157,43 +161,90 @@ export class PackedForest {
     heap.set(search.slotLength, at.slotLength >> 2);
   }
 
-  private writeSlots(trees: readonly TreeNodes[], layouts: readonly Int32Array[], idle: number): void {
-    const { heap, heapF64, valueWidth: w } = this;
+  private writeSlots(
+    trees: readonly TreeNodes[],
+    layouts: readonly Int32Array[],
+    idle: number,
+    splitRanks: readonly Int32Array[] | undefined,
+  ): void {
+    const { heap, ranks } = this;
     const slot0 = SLOTS_AT >> 2;
-    const valuesAt = this.at.values >> 3;
     const rootsAt = this.at.roots >> 2;
+    // With the ranks known and no feature split into chunks, a code is the rank and the feature's slot.
+    const slotOfFeature = splitRanks !== undefined && !ranks.chunked ? ranks.slotsOfFeatures() : undefined;
     let offset = 0;
-    trees.forEach((t, k) => {
-      const slots = layouts[k];
-      heap[rootsAt + k] = slots[0];
-      for (let i = 0; i < t.nodeCount; i++) {
-        const s = slots[i];
-        if (s < 0) continue;
-        if (t.feature[i] >= 0) {
-          heap[slot0 + 2 * s] = this.ranks.code(t.feature[i], t.threshold[i]);
-          heap[slot0 + 2 * s + 1] = slots[t.left[i]];
-        } else {
-          heap[slot0 + 2 * s] = ~offset;
-          for (let c = 0; c < w; c++) heapF64[valuesAt + offset + c] = t.value[i * w + c];
-          offset += w;
-        }
-      }
-    });
+    // One call per tree: V8 optimises writeTree as a hot function, where a loop over trees around the
+    // node loop was entered on-stack and deoptimised at each tree's end.
+    for (let k = 0; k < trees.length; k++) {
+      heap[rootsAt + k] = layouts[k][0];
+      offset = this.writeTree(trees[k], layouts[k], offset, splitRanks?.[k], slotOfFeature);
+    }
     heap[slot0 + 2 * idle] = this.ranks.alwaysLeft;
     heap[slot0 + 2 * idle + 1] = idle;
   }
+
+  /** One tree's slots and leaf values (from element `offset` of the values); returns the next offset. */
+  private writeTree(
+    tree: TreeNodes,
+    slots: Int32Array,
+    offset: number,
+    rank: Int32Array | undefined,
+    slotOfFeature: Int32Array | undefined,
+  ): number {
+    const { heap, heapF64, ranks, valueWidth: w } = this;
+    const { nodeCount, feature, threshold, left, value } = tree;
+    const slot0 = SLOTS_AT >> 2;
+    const valuesAt = this.at.values >> 3;
+    const shift = ranks.slotBits;
+    let next = offset;
+    for (let i = 0; i < nodeCount; i++) {
+      const s = slots[i];
+      if (s < 0) continue;
+      const f = feature[i];
+      if (f >= 0) {
+        heap[slot0 + 2 * s] =
+          rank === undefined
+            ? ranks.code(f, threshold[i])
+            : slotOfFeature === undefined
+              ? ranks.codeOfRank(f, rank[i])
+              : (rank[i] << shift) | slotOfFeature[f];
+        heap[slot0 + 2 * s + 1] = slots[left[i]];
+      } else {
+        heap[slot0 + 2 * s] = ~next;
+        for (let c = 0; c < w; c++) heapF64[valuesAt + next + c] = value[i * w + c];
+        next += w;
+      }
+    }
+    return next;
+  }
+}
+
+export interface PackOptions extends RankOptions {
+  readonly splitRanks?: readonly Int32Array[];
 }
 
 /** Every tree's slots one after another; `idle` is the slot after them, `leafCount` the leaves placed. */
 function layOut(trees: readonly TreeNodes[]): { layouts: Int32Array[]; idle: number; leafCount: number } {
+  let total = 0;
+  let largest = 0;
+  for (const t of trees) {
+    total += t.nodeCount;
+    largest = Math.max(largest, t.nodeCount);
+  }
+  // One allocation for every tree's layout: a forest has hundreds of small trees.
+  const all = new Int32Array(total).fill(-1);
+  const pending = new Int32Array(largest + 1);
   const layouts: Int32Array[] = [];
   let next = 0;
   let leafCount = 0;
+  let start = 0;
   for (const t of trees) {
-    const { slots, end } = blockedSlots(t, next);
+    const slots = all.subarray(start, start + t.nodeCount);
+    start += t.nodeCount;
+    const { end, leaves } = blockedSlots(t, next, { slots, pending });
     layouts.push(slots);
     next = end;
-    for (let i = 0; i < t.nodeCount; i++) if (slots[i] >= 0 && t.feature[i] < 0) leafCount++;
+    leafCount += leaves;
   }
   return { layouts, idle: next, leafCount };
 }

@@ -1,18 +1,18 @@
-import { z } from 'zod';
 import { ParamsError } from '../../errors.ts';
+import * as z from '../../zod.ts';
 
 /** Hyperparameter schemas shared by the tree models, with scikit-learn's names and meanings. */
 export const criterionParam = z.enum(['gini', 'entropy']);
-export const maxDepthParam = z.int().min(1).nullable();
-export const minSamplesSplitParam = z.int().min(2);
-export const minSamplesLeafParam = z.int().min(1);
+export const maxDepthParam = z.nullable(z.int().check(z.minimum(1)));
+export const minSamplesSplitParam = z.int().check(z.minimum(2));
+export const minSamplesLeafParam = z.int().check(z.minimum(1));
 /**
  * null = all features; 'sqrt' / 'log2' of the feature count; an integer count; or a fraction in (0, 1).
  * (JSON cannot tell 1 from 1.0, so 1 means one feature and "all features" is null.)
  */
-export const maxFeaturesParam = z
-  .union([z.enum(['sqrt', 'log2']), z.int().min(1), z.number().gt(0).lt(1)])
-  .nullable();
+export const maxFeaturesParam = z.nullable(
+  z.union([z.enum(['sqrt', 'log2']), z.int().check(z.minimum(1)), z.number().check(z.gt(0), z.lt(1))]),
+);
 export type MaxFeatures = z.infer<typeof maxFeaturesParam>;
 
 /** Features drawn per node, as scikit-learn resolves max_features. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { ModelFormatError } from '../../errors.ts';
 import type { ModelJSON } from '../classifier.ts';
 import type { TreeNodes } from './nodes.ts';
@@ -25,6 +25,8 @@ export function treeToJSON(tree: TreeNodes): TreeJSON {
 /**
  * Reads a tree back, checking everything prediction relies on: consistent lengths, features in range,
  * children paired and strictly after their parent (so every walk ends), finite thresholds and values.
+ * One pass per array, checking and copying together: a served forest holds ~10⁵ nodes and is loaded on
+ * a request's critical path.
  */
 export function treeFromJSON(json: unknown, nFeatures: number, valueWidth: number, where: string): TreeNodes {
   const fail = (why: string): never => {
@@ -32,13 +34,13 @@ export function treeFromJSON(json: unknown, nFeatures: number, valueWidth: numbe
   };
   if (typeof json !== 'object' || json === null) fail('tree is not an object');
   const t = json as Record<string, unknown>;
-  const feature = numbers(t.feature, `${where}.feature`);
+  const feature = arrayOf(t.feature, `${where}.feature`);
   const count = feature.length;
   if (count < 1) fail('tree has no nodes');
-  const threshold = numbers(t.threshold, `${where}.threshold`);
-  const left = numbers(t.left, `${where}.left`);
-  const right = numbers(t.right, `${where}.right`);
-  const value = numbers(t.value, `${where}.value`);
+  const threshold = arrayOf(t.threshold, `${where}.threshold`);
+  const left = arrayOf(t.left, `${where}.left`);
+  const right = arrayOf(t.right, `${where}.right`);
+  const value = arrayOf(t.value, `${where}.value`);
   if (threshold.length !== count || left.length !== count || right.length !== count) {
     fail('node arrays have different lengths');
   }
@@ -47,32 +49,55 @@ export function treeFromJSON(json: unknown, nFeatures: number, valueWidth: numbe
     nodeCount: count,
     valueWidth,
     feature: new Int32Array(count),
-    threshold: new Float64Array(threshold),
+    threshold: new Float64Array(count),
     left: new Int32Array(count),
     right: new Int32Array(count),
-    value: new Float64Array(value),
+    value: new Float64Array(value.length),
   };
   for (let i = 0; i < count; i++) {
     const f = feature[i];
-    if (!Number.isInteger(f) || f < -1 || f >= nFeatures) fail(`node ${i} has invalid feature ${f}`);
-    nodes.feature[i] = f;
-    if (f < 0) {
+    // Number.isInteger, isFinite and the comparisons with numbers below also refuse non-numbers.
+    if (!Number.isInteger(f) || (f as number) < -1 || (f as number) >= nFeatures) {
+      fail(`node ${i} has invalid feature ${String(f)}`);
+    }
+    nodes.feature[i] = f as number;
+    const th = threshold[i];
+    if (typeof th !== 'number') throw new ModelFormatError(`${where}.threshold must be an array of numbers`);
+    nodes.threshold[i] = th;
+    if ((f as number) < 0) {
       if (left[i] !== -1 || right[i] !== -1) fail(`leaf ${i} has children`);
       nodes.left[i] = -1;
       nodes.right[i] = -1;
     } else {
       const l = left[i];
-      if (!Number.isInteger(l) || l <= i || l + 1 >= count || right[i] !== l + 1) {
-        fail(`node ${i} has invalid children ${l}, ${right[i]}`);
+      if (
+        !Number.isInteger(l) ||
+        (l as number) <= i ||
+        (l as number) + 1 >= count ||
+        right[i] !== (l as number) + 1
+      ) {
+        fail(`node ${i} has invalid children ${String(l)}, ${String(right[i])}`);
       }
-      if (!Number.isFinite(threshold[i])) fail(`node ${i} has a non-finite threshold`);
-      nodes.left[i] = l;
-      nodes.right[i] = l + 1;
+      if (!Number.isFinite(th)) fail(`node ${i} has a non-finite threshold`);
+      nodes.left[i] = l as number;
+      nodes.right[i] = (l as number) + 1;
     }
   }
-  for (let k = 0; k < value.length; k++)
-    if (!Number.isFinite(value[k])) fail('value holds a non-finite number');
+  for (let k = 0; k < value.length; k++) {
+    const v = value[k];
+    if (!Number.isFinite(v)) {
+      if (typeof v !== 'number') throw new ModelFormatError(`${where}.value must be an array of numbers`);
+      fail('value holds a non-finite number');
+    }
+    nodes.value[k] = v as number;
+  }
   return nodes;
+}
+
+/** The array itself, its elements checked by the caller as it copies them. */
+function arrayOf(v: unknown, where: string): readonly unknown[] {
+  if (!Array.isArray(v)) throw new ModelFormatError(`${where} must be an array of numbers`);
+  return v;
 }
 
 /** An array of JSON numbers (NaN/Infinity cannot appear in JSON, but hand-built objects may carry them). */
@@ -103,21 +128,22 @@ export function toEnvelope(
   };
 }
 
-/** Checks the envelope shared by all tree models and returns the state object. */
+/** Checks the envelope shared by all tree models (`formatVersion`: the one or ones read) and returns the state. */
 export function checkEnvelope(
   json: ModelJSON,
   model: string,
   format: string,
-  formatVersion: number,
+  formatVersion: number | readonly number[],
 ): Record<string, unknown> {
+  const readable = typeof formatVersion === 'number' ? [formatVersion] : formatVersion;
   if (json === null || typeof json !== 'object')
     throw new ModelFormatError(`${model}: model JSON is not an object`);
   if (json.format !== format) {
     throw new ModelFormatError(`${model}: expected format ${format}, got ${String(json.format)}`);
   }
-  if (json.formatVersion !== formatVersion) {
+  if (!readable.includes(json.formatVersion)) {
     throw new ModelFormatError(
-      `${model}: unsupported formatVersion ${String(json.formatVersion)} (this build reads ${formatVersion})`,
+      `${model}: unsupported formatVersion ${String(json.formatVersion)} (this build reads ${readable.join(', ')})`,
     );
   }
   if (json.model !== model) throw new ModelFormatError(`${model}: model field is ${String(json.model)}`);
@@ -138,8 +164,8 @@ export function readEnvelope<P>(
   json: ModelJSON,
   model: string,
   format: string,
-  formatVersion: number,
-  paramsSchema: z.ZodType<P>,
+  formatVersion: number | readonly number[],
+  paramsSchema: z.ZodMiniType<P>,
 ): { readonly state: Record<string, unknown>; readonly params: P } {
   const state = checkEnvelope(json, model, format, formatVersion);
   const params = paramsSchema.safeParse(json.params);

@@ -39,9 +39,14 @@ export class ThresholdRanks {
   private readonly firstSlot: Int32Array;
   private readonly sorted: readonly Float64Array[];
 
-  /** `maxRankBits` lowers the rank field's width (tests use it to force chunking). */
-  constructor(trees: readonly TreeNodes[], options: { maxRankBits?: number } = {}) {
-    const byFeature = distinctThresholds(trees);
+  /**
+   * `maxRankBits` lowers the rank field's width (tests use it to force chunking). `thresholds`, when the
+   * caller has them (a loaded forest stores them), are per feature the distinct thresholds ascending,
+   * every tested one among them: they spare collecting and sorting the trees' thresholds.
+   */
+  constructor(trees: readonly TreeNodes[], options: RankOptions = {}) {
+    const byFeature =
+      options.thresholds === undefined ? distinctThresholds(trees) : givenThresholds(options.thresholds);
     const features = [...byFeature.keys()];
     const padded = (f: number) => paddedSize(byFeature.get(f)?.length ?? 0);
     features.sort((a, b) => padded(b) - padded(a) || a - b);
@@ -101,9 +106,38 @@ export class ThresholdRanks {
     if (q < 0 || this.sorted[q][rank] !== threshold) {
       throw new MlError('ThresholdRanks: threshold not among the forest thresholds', { feature, threshold });
     }
+    return this.codeOfSearchRank(q, rank);
+  }
+
+  /**
+   * The code of the test `x[feature] > thresholds[feature][rank]`, for the `thresholds` this was built
+   * from (no search: a loaded forest knows each node's rank).
+   */
+  codeOfRank(feature: number, rank: number): number {
+    const q = feature < this.searchOfFeature.length ? this.searchOfFeature[feature] : -1;
+    if (q < 0 || !(rank >= 0 && rank < this.sorted[q].length)) {
+      throw new MlError('ThresholdRanks: no such threshold rank', { feature, rank });
+    }
+    return this.codeOfSearchRank(q, rank);
+  }
+
+  /**
+   * Per feature its first slot (-1 for features no tree tests): with no feature `chunked`, the code of
+   * threshold rank r of feature f is r << slotBits | slotsOfFeatures()[f].
+   */
+  slotsOfFeatures(): Int32Array {
+    return Int32Array.from(this.searchOfFeature, (q) => (q < 0 ? -1 : this.firstSlot[q]));
+  }
+
+  private codeOfSearchRank(q: number, rank: number): number {
     const chunk = Math.floor(rank / this.chunkCapacity);
     return ((rank - chunk * this.chunkCapacity) << this.slotBits) | (this.firstSlot[q] + chunk);
   }
+}
+
+export interface RankOptions {
+  readonly maxRankBits?: number;
+  readonly thresholds?: readonly Float64Array[];
 }
 
 /** What the rankRow kernel searches; `starts` and positions count table elements (f64s). */
@@ -162,6 +196,22 @@ function distinctThresholds(trees: readonly TreeNodes[]): Map<number, Float64Arr
     distinct.set(f, sorted.slice(0, n));
   });
   return distinct;
+}
+
+/** The caller's per-feature tables, checked as distinctThresholds would have built them. */
+function givenThresholds(tables: readonly Float64Array[]): Map<number, Float64Array> {
+  const byFeature = new Map<number, Float64Array>();
+  tables.forEach((table, f) => {
+    for (let k = 0; k < table.length; k++) {
+      if (!Number.isFinite(table[k]) || (k > 0 && !(table[k] > table[k - 1]))) {
+        throw new MlError('ThresholdRanks: given thresholds must be finite and strictly ascending', {
+          feature: f,
+        });
+      }
+    }
+    if (table.length > 0) byFeature.set(f, table);
+  });
+  return byFeature;
 }
 
 /** Smallest power of two above `count`: room for every threshold and at least one +Infinity. */

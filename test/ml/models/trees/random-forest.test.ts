@@ -9,6 +9,7 @@ import {
   randomForestSpec,
 } from '../../../../layers/ml/models/random-forest.ts';
 import { leafOfRow } from '../../../../layers/ml/models/tree/nodes.ts';
+import { treeToJSON } from '../../../../layers/ml/models/tree/serialize.ts';
 import { accuracyOn } from '../../../support/check.ts';
 import { penguins, referenceSplits } from '../../../support/datasets.ts';
 import { agreement, ranking, rowAt, rowsOf } from './helpers.ts';
@@ -152,7 +153,7 @@ describe('RandomForest serialization and seeds', () => {
     const model = fitForest({ n_estimators: 20, criterion: 'entropy' }, split.train);
     const json = JSON.parse(JSON.stringify(model.toJSON())) as ModelJSON;
     expect(json.format).toBe('synergy.RandomForest');
-    expect(json.formatVersion).toBe(1);
+    expect(json.formatVersion).toBe(2);
     const loaded = randomForestSpec.fromJSON(json);
     expect(loaded.predictProba(split.test)).toEqual(model.predictProba(split.test));
     expect(loaded.predict(split.test)).toEqual(model.predict(split.test));
@@ -169,8 +170,18 @@ describe('RandomForest serialization and seeds', () => {
     expect(c).not.toBe(a);
   });
 
-  it('rejects corrupted artifacts', () => {
-    const good = JSON.parse(JSON.stringify(fitForest({ n_estimators: 3 }).toJSON())) as ModelJSON;
+  it('rejects corrupted format 1 artifacts', () => {
+    // Format 2's own checks are in forest-json.test.ts.
+    const model = fitForest({ n_estimators: 3 });
+    const v1 = {
+      ...model.toJSON(),
+      formatVersion: 1,
+      state: {
+        trees: model.trees.map(treeToJSON),
+        featureImportances: Array.from(model.featureImportances()),
+      },
+    };
+    const good = JSON.parse(JSON.stringify(v1)) as ModelJSON;
     type State = { trees: Record<string, number[]>[]; featureImportances: number[] };
     const corrupt = (edit: (state: State, j: Record<string, unknown>) => void): ModelJSON => {
       const j = structuredClone(good) as ModelJSON & { state: State };
