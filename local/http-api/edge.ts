@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { HttpApiConfig } from '../config/http-api.ts';
 import type { FunctionConfig } from '../config/stack-config.ts';
 import type { LambdaInvoker } from '../lambda/types.ts';
-import { logStreamName } from '../lambda/worker-pool.ts';
+import { logStreamName, sandboxContext } from '../lambda/worker-pool.ts';
 import type { EdgeMessage, StackMessage } from './edge-protocol.ts';
 import type { ApiIdentity } from './event.ts';
 import type { StartedHttpApi } from './server.ts';
@@ -59,14 +59,7 @@ export async function startHttpEdge(options: HttpEdgeOptions): Promise<StartedHt
         handlerName: `${fn.handler.module}.${fn.handler.exportName}`,
         enableSourceMaps: /--enable-source-maps\b/.test(env.NODE_OPTIONS ?? ''),
         timeoutSeconds: fn.timeoutSeconds,
-        context: {
-          functionName: fn.name,
-          functionVersion: '$LATEST',
-          invokedFunctionArn: fn.arn,
-          memoryLimitInMB: String(fn.memorySizeMb),
-          logGroupName: `/aws/lambda/${fn.name}`,
-          logStreamName: stream,
-        },
+        context: sandboxContext(fn, stream),
       },
     },
     env: { ...env, AWS_LAMBDA_LOG_STREAM_NAME: stream },

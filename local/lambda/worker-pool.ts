@@ -9,7 +9,7 @@ import type { Outcome } from './sandbox.ts';
 import { Sandbox, timedOut } from './sandbox.ts';
 import type { InvokeOptions, LambdaErrorPayload } from './types.ts';
 import { LambdaFunctionError } from './types.ts';
-import type { InvocationFields } from './worker-protocol.ts';
+import type { InvocationFields, SandboxContext } from './worker-protocol.ts';
 
 export type PooledFunction = Pick<
   FunctionConfig,
@@ -247,14 +247,7 @@ export class FunctionPool {
         exportName: fn.handler.exportName,
         handlerName: `${fn.handler.module}.${fn.handler.exportName}`,
         enableSourceMaps: /--enable-source-maps\b/.test(this.options.env.NODE_OPTIONS ?? ''),
-        context: {
-          functionName: fn.name,
-          functionVersion: '$LATEST',
-          invokedFunctionArn: fn.arn,
-          memoryLimitInMB: String(fn.memorySizeMb),
-          logGroupName: `/aws/lambda/${fn.name}`,
-          logStreamName: stream,
-        },
+        context: sandboxContext(fn, stream),
       },
       env: this.options.env,
       memorySizeMb: fn.memorySizeMb,
@@ -279,4 +272,19 @@ export class FunctionPool {
 export function logStreamName(): string {
   const date = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
   return `${date}/[$LATEST]${randomBytes(16).toString('hex')}`;
+}
+
+/** The context fields a sandbox of `fn` gives every invocation (Lambda's values for $LATEST). */
+export function sandboxContext(
+  fn: Pick<FunctionConfig, 'name' | 'arn' | 'memorySizeMb'>,
+  logStreamName: string,
+): SandboxContext {
+  return {
+    functionName: fn.name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: fn.arn,
+    memoryLimitInMB: String(fn.memorySizeMb),
+    logGroupName: `/aws/lambda/${fn.name}`,
+    logStreamName,
+  };
 }

@@ -128,3 +128,21 @@ export function refuseUnknownKeys(object: JsonObject, allowed: ReadonlySet<strin
     throw badRequest(field.length > 80 ? `${field.slice(0, 80)}…` : field, `unknown key ${quoteValue(key)}`);
   }
 }
+
+/**
+ * The body of a JSON-only protocol (native, V2): no content type is accepted too (a hand-written curl often
+ * sends none), and top-level keys other than `keys` are refused.
+ */
+export function parseJsonRequest(
+  body: string | undefined,
+  contentType: string | undefined,
+  keys: ReadonlySet<string>,
+): JsonObject {
+  const accepted = 'application/json';
+  const media = parseMediaType(contentType);
+  if (media.type !== '' && !isJsonMediaType(media.type)) throw unsupportedMediaType(contentType, accepted);
+  checkCharset(media, contentType, accepted);
+  const json = parseJsonObject(body);
+  refuseUnknownKeys(json, keys, '');
+  return json;
+}

@@ -7,16 +7,7 @@ import type { HttpResponse } from '../http.ts';
 import type { Scored } from '../rows.ts';
 import { describeValue } from '../signature-validator.ts';
 import { rowsOfInstances } from './instances.ts';
-import {
-  badRequest,
-  checkCharset,
-  isJsonMediaType,
-  own,
-  parseJsonObject,
-  parseMediaType,
-  refuseUnknownKeys,
-  unsupportedMediaType,
-} from './json-body.ts';
+import { badRequest, own, parseJsonRequest } from './json-body.ts';
 import { jsonResponse, type ParsedRequest, type ServingProtocol } from './protocol.ts';
 import { labelsJson, probabilityObjectsJson } from './scored-json.ts';
 
@@ -31,15 +22,9 @@ export const NATIVE_ERROR_CODES: Readonly<Record<RequestErrorStatus, string>> = 
 };
 
 const KEYS: ReadonlySet<string> = new Set(['rows', 'instances']);
-const ACCEPTED = 'application/json';
 
 function parse(body: string | undefined, contentType: string | undefined): ParsedRequest {
-  const media = parseMediaType(contentType);
-  // No content type is accepted: a hand-written curl often sends none.
-  if (media.type !== '' && !isJsonMediaType(media.type)) throw unsupportedMediaType(contentType, ACCEPTED);
-  checkCharset(media, contentType, ACCEPTED);
-  const json = parseJsonObject(body);
-  refuseUnknownKeys(json, KEYS, '');
+  const json = parseJsonRequest(body, contentType, KEYS);
   const rows = own(json, 'rows');
   const instances = own(json, 'instances');
   if ((rows === undefined) === (instances === undefined)) {

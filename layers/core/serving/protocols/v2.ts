@@ -14,17 +14,7 @@ import type { ServingRequestError } from '../errors.ts';
 import type { HttpResponse } from '../http.ts';
 import type { RawRows, Scored } from '../rows.ts';
 import { describeValue } from '../signature-validator.ts';
-import {
-  badRequest,
-  checkCharset,
-  isJsonMediaType,
-  isJsonObject,
-  own,
-  parseJsonObject,
-  parseMediaType,
-  refuseUnknownKeys,
-  unsupportedMediaType,
-} from './json-body.ts';
+import { badRequest, isJsonObject, own, parseJsonRequest, refuseUnknownKeys } from './json-body.ts';
 import { jsonResponse, type ParsedRequest, type ServingProtocol } from './protocol.ts';
 import { labelJson, numbersJson } from './scored-json.ts';
 
@@ -46,7 +36,6 @@ const NUMERIC_DATATYPES: ReadonlyMap<string, NumericKind> = new Map([
   ['UINT64', 'uint'],
 ]);
 
-const ACCEPTED = 'application/json';
 const REQUEST_KEYS: ReadonlySet<string> = new Set(['id', 'parameters', 'inputs', 'outputs']);
 const TENSOR_KEYS: ReadonlySet<string> = new Set(['name', 'shape', 'datatype', 'data', 'parameters']);
 const OUTPUT_KEYS: ReadonlySet<string> = new Set(['name', 'parameters']);
@@ -63,11 +52,7 @@ interface Tensor {
 }
 
 function parse(body: string | undefined, contentType: string | undefined): ParsedRequest {
-  const media = parseMediaType(contentType);
-  if (media.type !== '' && !isJsonMediaType(media.type)) throw unsupportedMediaType(contentType, ACCEPTED);
-  checkCharset(media, contentType, ACCEPTED);
-  const json = parseJsonObject(body);
-  refuseUnknownKeys(json, REQUEST_KEYS, '');
+  const json = parseJsonRequest(body, contentType, REQUEST_KEYS);
   const id = own(json, 'id');
   if (id !== undefined && typeof id !== 'string')
     throw badRequest('id', `expected text, got ${describeValue(id)}`);
