@@ -8,27 +8,14 @@ import { createApiKey } from '../../layers/core/auth/create-api-key.ts';
 import { revokeApiKey } from '../../layers/core/auth/revoke-api-key.ts';
 import { ConflictError, NotFoundError } from '../../layers/core/errors.ts';
 import type { ApiKeyRecord } from '../../layers/core/ports.ts';
-import { createTablesFromCloudFormation } from '../../local/services/dynamodb.ts';
-import { type LocalServices, startLocalServices } from '../support/local-services.ts';
+import { API_KEYS_TABLE, type LocalServices, startLocalServices } from '../support/local-services.ts';
 import { FixedClock } from '../support/memory-ports.ts';
 
-const API_KEYS_TABLE = 'synergy-test-api-keys';
 let services: LocalServices;
 let apiKeys: DynamoApiKeys;
 
 beforeAll(async () => {
   services = await startLocalServices();
-  await createTablesFromCloudFormation(services.dynamo, {
-    ApiKeysTable: {
-      Type: 'AWS::DynamoDB::Table',
-      Properties: {
-        TableName: API_KEYS_TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'keyId', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'keyId', KeyType: 'HASH' }],
-      },
-    },
-  });
   apiKeys = new DynamoApiKeys(services.doc, API_KEYS_TABLE);
 });
 

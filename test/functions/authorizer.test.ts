@@ -3,21 +3,17 @@
  * key's id and name when authorized), refusals logged with key id and reason but never the secret, the
  * DynamoDB deps built from the env on first use, and no SDK import at module load.
  */
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoApiKeys } from '../../layers/aws/dynamo-api-keys.ts';
 import { parseApiKey, sha256Hex } from '../../layers/core/auth/api-key.ts';
 import { createApiKey } from '../../layers/core/auth/create-api-key.ts';
-import { createTablesFromCloudFormation } from '../../local/services/dynamodb.ts';
-import { type LocalServices, startLocalServices } from '../support/local-services.ts';
+import { API_KEYS_TABLE, type LocalServices, startLocalServices } from '../support/local-services.ts';
 import { MemoryApiKeys } from '../support/memory-api-keys.ts';
 import { FixedClock } from '../support/memory-ports.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { stubLambdaEnv } from './lambda-env.ts';
 import { sampleEvent } from './sample-events.ts';
 
-const API_KEYS_TABLE = 'synergy-test-api-keys';
 stubLambdaEnv();
 vi.stubEnv('API_KEYS_TABLE', API_KEYS_TABLE);
 const { handler, setAuthorizerDepsForTest, authorizationOf } = await import('../../functions/authorizer.ts');
@@ -117,17 +113,6 @@ describe('the authorizer on DynamoDB', () => {
 
   beforeAll(async () => {
     services = await startLocalServices();
-    await createTablesFromCloudFormation(services.dynamo, {
-      ApiKeysTable: {
-        Type: 'AWS::DynamoDB::Table',
-        Properties: {
-          TableName: API_KEYS_TABLE,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: 'keyId', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'keyId', KeyType: 'HASH' }],
-        },
-      },
-    });
   });
 
   afterAll(async () => {
@@ -148,32 +133,5 @@ describe('the authorizer on DynamoDB', () => {
     });
     await admin.apiKeys.revoke(record.keyId, '2026-01-01T00:00:01.000Z');
     expect(await handler(event, context)).toEqual({ isAuthorized: false });
-  });
-});
-
-describe('the bundle', () => {
-  it('loads the AWS SDK only through dynamic import(), never at module load', async () => {
-    const entry = fileURLToPath(new URL('../../functions/authorizer.ts', import.meta.url));
-    const result = await build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      minify: true,
-      write: false,
-      metafile: true,
-      outfile: 'authorizer.mjs',
-      external: ['@aws-sdk/*'],
-      logLevel: 'silent',
-    });
-    const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports);
-    const sdk = imports.filter((i) => i.path.startsWith('@aws-sdk/'));
-    expect(sdk.map((i) => i.path)).toEqual(
-      expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']),
-    );
-    expect(sdk.filter((i) => i.kind !== 'dynamic-import')).toEqual([]);
-    const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs.some((path) => /node_modules\/zod\/v4\/classic\//.test(path))).toBe(false);
   });
 });

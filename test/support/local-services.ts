@@ -1,5 +1,5 @@
 /**
- * Real s3rver and dynalite for adapter tests: random ports, a temp directory, the two tables created
+ * Real s3rver and dynalite for adapter tests: random ports, a temp directory, the tables created
  * from the same CloudFormation shape serverless.yml declares, and SDK clients configured as the local
  * runtime configures them.
  */
@@ -19,6 +19,7 @@ import { type S3EventRecordLike, startS3 } from '../../local/services/s3.ts';
 
 export const RUNS_TABLE = 'synergy-test-runs';
 export const REGISTRY_TABLE = 'synergy-test-registry';
+export const API_KEYS_TABLE = 'synergy-test-api-keys';
 export const DATA_BUCKET = 'synergy-test-data';
 
 const stringKey = (name: string) => ({ AttributeName: name, AttributeType: 'S' });
@@ -57,6 +58,15 @@ export const tableResources: Record<string, CloudFormationResource> = {
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
+    },
+  },
+  ApiKeysTable: {
+    Type: 'AWS::DynamoDB::Table',
+    Properties: {
+      TableName: API_KEYS_TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [stringKey('keyId')],
+      KeySchema: [{ AttributeName: 'keyId', KeyType: 'HASH' }],
     },
   },
 };
