@@ -60,6 +60,24 @@ export function requestContext(view: RequestView, routeKey: string, api: ApiIden
   };
 }
 
+/** What both payload 2.0 events carry about the request, added to `event` (field by field: a hot path). */
+function addRequestFields(
+  event: Record<string, unknown>,
+  view: RequestView,
+  match: RouteMatch,
+  context: RequestContext,
+): Record<string, unknown> {
+  event.routeKey = match.route.routeKey;
+  event.rawPath = view.rawPath;
+  event.rawQueryString = view.rawQueryString;
+  if (view.cookies) event.cookies = view.cookies;
+  event.headers = view.headers;
+  if (view.queryStringParameters) event.queryStringParameters = view.queryStringParameters;
+  event.requestContext = context;
+  if (match.pathParameters) event.pathParameters = match.pathParameters;
+  return event;
+}
+
 /** The function's event; `body` undefined when the request had none. */
 export function functionEvent(
   view: RequestView,
@@ -67,16 +85,7 @@ export function functionEvent(
   context: RequestContext,
   body: Buffer | undefined,
 ): Record<string, unknown> {
-  const event: Record<string, unknown> = {
-    version: '2.0',
-    routeKey: match.route.routeKey,
-    rawPath: view.rawPath,
-    rawQueryString: view.rawQueryString,
-  };
-  if (view.cookies) event.cookies = view.cookies;
-  event.headers = view.headers;
-  if (view.queryStringParameters) event.queryStringParameters = view.queryStringParameters;
-  event.requestContext = context;
+  const event = addRequestFields({ version: '2.0' }, view, match, context);
   if (body !== undefined && body.length > 0) {
     const text = isTextual(view.headers['content-type']) && isUtf8(body);
     event.body = text ? body.toString('utf8') : body.toString('base64');
@@ -84,7 +93,6 @@ export function functionEvent(
   } else {
     event.isBase64Encoded = false;
   }
-  if (match.pathParameters) event.pathParameters = match.pathParameters;
   return event;
 }
 
@@ -96,21 +104,12 @@ export function authorizerEvent(
   identitySource: readonly string[],
   routeArn: string,
 ): Record<string, unknown> {
-  const event: Record<string, unknown> = {
-    version: '2.0',
-    type: 'REQUEST',
-    routeArn,
-    identitySource,
-    routeKey: match.route.routeKey,
-    rawPath: view.rawPath,
-    rawQueryString: view.rawQueryString,
-  };
-  if (view.cookies) event.cookies = view.cookies;
-  event.headers = view.headers;
-  if (view.queryStringParameters) event.queryStringParameters = view.queryStringParameters;
-  event.requestContext = context;
-  if (match.pathParameters) event.pathParameters = match.pathParameters;
-  return event;
+  return addRequestFields(
+    { version: '2.0', type: 'REQUEST', routeArn, identitySource },
+    view,
+    match,
+    context,
+  );
 }
 
 /** `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD><path>`, what an IAM policy answer names. */
