@@ -11,6 +11,7 @@
 import { MlError, ModelFormatError } from '../../errors.ts';
 import { type PackedUints, packFloat64s, packUints, unpackFloat64s, unpackUints } from './binary-arrays.ts';
 import type { TreeNodes } from './nodes.ts';
+import { lowerBound } from './threshold-ranks.ts';
 
 export interface ForestJSON {
   /** Per tree, its node count; the node arrays below hold tree after tree. */
@@ -268,18 +269,6 @@ function distinctThresholds(trees: readonly TreeNodes[], nFeatures: number): Flo
       if (n === 0 || sorted[k] !== sorted[n - 1]) sorted[n++] = sorted[k];
     return sorted.slice(0, n);
   });
-}
-
-/** Index of the first element of `sorted` not below x. */
-function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Distinct leaf value rows, told apart by their bits, numbered in order of first use. */

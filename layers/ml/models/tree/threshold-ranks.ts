@@ -238,7 +238,7 @@ function chooseBits(counts: readonly number[], maxRankBits: number): { slotBits:
 }
 
 /** Index of the first element of `sorted` not below x. */
-function lowerBound(sorted: Float64Array, x: number): number {
+export function lowerBound(sorted: Float64Array, x: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
