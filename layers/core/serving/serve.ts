@@ -55,8 +55,8 @@ async function handleScore(
       requestId: request.requestId,
     };
     const response = protocol.format(scored, parsed);
-    const at = deps.clock.now().toISOString();
-    deps.capture.offer(() => capturedRows(scored, records, at));
+    // The thunk runs (synchronously) only for a sampled request: unsampled ones pay for no timestamp.
+    deps.capture.offer(() => capturedRows(scored, records, deps.clock.now().toISOString()));
     deps.metrics.add('PredictRows', 'Count', records.length, dimensionsOf(found));
     // Latency of the answer itself: a shadow's time would blur the comparison between aliases.
     recordRequest(deps, found, response.statusCode, started);
