@@ -1,10 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DOCUMENT_CLIENT_OPTIONS } from './sdk.ts';
 
-/**
- * The document client every DynamoDB adapter expects. Optional record fields are left undefined by the
- * use cases, and DynamoDB refuses undefined attribute values, so they are dropped on write.
- */
+/** The document client every DynamoDB adapter expects (see DOCUMENT_CLIENT_OPTIONS), built synchronously. */
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(client, DOCUMENT_CLIENT_OPTIONS);
 }

@@ -7,7 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, SynergyError } from '../core/errors.ts';
 import type { ApiKeyRecord, ApiKeys } from '../core/ports.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
-import { dynamoDocumentSdk, dynamoSdk } from './sdk.ts';
+import { connectDocumentClient, dynamoDocumentSdk } from './sdk.ts';
 
 function optionalString(item: Readonly<Record<string, unknown>>, attribute: string): string | undefined {
   const value = item[attribute];
@@ -125,17 +125,7 @@ export class DynamoApiKeys implements ApiKeys {
   }
 }
 
-/**
- * A DynamoApiKeys on a client of its own, the SDK imported now rather than at module load. Marshalling as
- * layers/aws/document-client.ts does (that module imports the SDK statically, so it is not used here).
- */
+/** A DynamoApiKeys on a client of its own, the SDK imported now rather than at module load. */
 export async function connectDynamoApiKeys(tableName: string): Promise<DynamoApiKeys> {
-  const [{ DynamoDBClient }, { DynamoDBDocumentClient }] = await Promise.all([
-    dynamoSdk(),
-    dynamoDocumentSdk(),
-  ]);
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return new DynamoApiKeys(doc, tableName);
+  return new DynamoApiKeys(await connectDocumentClient(), tableName);
 }

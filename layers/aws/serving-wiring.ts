@@ -13,7 +13,7 @@ import { DynamoRegistry } from './dynamo-registry.ts';
 import type { FunctionEnv } from './lambda/env.ts';
 import { logger } from './lambda/observability.ts';
 import { S3ArtifactStore } from './s3-artifact-store.ts';
-import { dynamoDocumentSdk, dynamoSdk, s3Sdk } from './sdk.ts';
+import { connectDocumentClient, s3Sdk, usesCustomS3Endpoint } from './sdk.ts';
 
 export type ServingEnv = FunctionEnv<
   | 'REGISTRY_TABLE'
@@ -26,11 +26,6 @@ export type ServingEnv = FunctionEnv<
 >;
 
 const systemClock: Clock = { now: () => new Date() };
-
-/** A custom S3 endpoint (the local runtime, MinIO…) has no bucket sub-domains: path-style addressing. */
-function usesCustomS3Endpoint(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
-}
 
 const servingLog: ServingLog = {
   info: (message, fields) => logger.info(message, { ...fields }),
@@ -51,16 +46,8 @@ export function publishServingMetricsIfDue(): void {
 }
 
 async function buildServingDeps(env: ServingEnv): Promise<ServingDeps> {
-  const [{ S3Client }, { DynamoDBClient }, { DynamoDBDocumentClient }] = await Promise.all([
-    s3Sdk(),
-    dynamoSdk(),
-    dynamoDocumentSdk(),
-  ]);
+  const [{ S3Client }, documents] = await Promise.all([s3Sdk(), connectDocumentClient()]);
   const artifacts = new S3ArtifactStore(new S3Client({ forcePathStyle: usesCustomS3Endpoint(process.env) }));
-  // Marshalled as document-client.ts does; that module imports the SDK statically for the pipeline.
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
   const metrics = servingMetrics();
   // Serving is not the deterministic training path: the canary and capture draws need no seed.
   const random = Math.random;

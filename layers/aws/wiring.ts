@@ -20,6 +20,7 @@ import { EnvConfigError } from './lambda/errors.ts';
 import { metrics as powertoolsMetrics } from './lambda/observability.ts';
 import { PowertoolsMetrics } from './powertools-metrics.ts';
 import { S3ArtifactStore } from './s3-artifact-store.ts';
+import { usesCustomS3Endpoint } from './sdk.ts';
 import { StepFunctionsOrchestrator } from './sfn-orchestrator.ts';
 
 /**
@@ -36,14 +37,6 @@ function once<T>(build: () => T): () => T {
     built ??= { value: build() };
     return built.value;
   };
-}
-
-/**
- * A custom endpoint (AWS_ENDPOINT_URL_S3 or the global AWS_ENDPOINT_URL) is an S3-compatible server on a
- * host name that has no bucket sub-domains, so addressing must be path-style there.
- */
-function usesCustomS3Endpoint(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
 }
 
 const s3Client = once(() => new S3Client({ forcePathStyle: usesCustomS3Endpoint(process.env) }));
