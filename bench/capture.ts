@@ -73,6 +73,7 @@ function capturedRows(request: Request, at: string): CapturedRow[] {
     for (let c = 0; c < CLASSES.length; c++) probabilities[CLASSES[c]] = request.probabilities[i * 3 + c];
     return {
       requestId: request.requestId,
+      row: i,
       at,
       model: 'construction',
       version: 3,

@@ -24,8 +24,10 @@ Commands:
       --out <file>        write the best model artifact (model + preprocessor) as JSON
       --json              print exactly one JSON object on stdout
 
-  dev           Start the embedded local AWS (S3, DynamoDB, Step Functions, the Lambda handlers) from
-                serverless.yml and keep it running; writes .synergy/endpoints.json
+  dev           Start the embedded local AWS (S3, DynamoDB, Step Functions, CloudWatch, EventBridge, the
+                Lambda handlers and the HTTP API) from serverless.yml and keep it running; writes
+                .synergy/endpoints.json
+      --speed <n>         run the alarm and schedule clock n times faster than real time (demos)
   run <csv>     Upload a CSV into the stack (the running \`synergy dev\`, or one started for the
                 command), follow the serverless run, print the leaderboard and the registry moves
       --target <col>      target column (sent as the object's \`target\` metadata)
@@ -35,6 +37,10 @@ Commands:
       --json              one JSON object: the train --json fields plus runId, status, modelName,
                           modelVersion, promoted
   runs          Recent runs, newest first (--json)
+  report <runId>  Render the run's report (charts, leaderboard, cost estimate, lineage) to
+                <dir>/<runId>/index.html and print its absolute path
+      --out <dir>         default .synergy/reports
+      --json              {"path": …}
   models [name] Registered models and aliases; with a name, its versions and audit trail (--json)
   keys create --name <label>   Create an API key for the prediction endpoint; prints it once (--json)
   keys list                    API keys: id, name, created, revoked (--json)
@@ -53,6 +59,11 @@ Commands:
       --shadow            the challenger also scores every request; its answer is logged, never returned
       --no-shadow         stop shadowing
       --reset             everything to the champion, no shadow
+  monitor <model>  Run the drift monitor now: the last window of captured traffic against the champion's
+                baseline (PSI, KS, L∞, JS per feature; data-quality violations), metrics to CloudWatch,
+                then each alarm's state (--json: {"model","maxPsi","features":[…],"alarms":[…],…})
+  promote <model> <version>   Make a version the champion by hand (audited; --reason <text>, --json)
+  rollback <model>            Champion back to the version it replaced (audited; --reason, --json)
 
   demo          Generate a construction-schedule dataset (seeded) and run it through the serverless
                 pipeline on the embedded stack (npm run demo)
@@ -89,6 +100,14 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/predict.ts')).runPredict(rest);
     case 'route':
       return (await import('./commands/route.ts')).runRoute(rest);
+    case 'report':
+      return (await import('./commands/report.ts')).runReport(rest);
+    case 'monitor':
+      return (await import('./commands/monitor.ts')).runMonitor(rest);
+    case 'promote':
+      return (await import('./commands/promote.ts')).runPromote(rest);
+    case 'rollback':
+      return (await import('./commands/rollback.ts')).runRollback(rest);
     default:
       throw new UsageError(`unknown command "${command}" (try: synergy --help)`);
   }

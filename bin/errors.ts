@@ -1,3 +1,4 @@
+import { ConflictError, NotFoundError } from '../layers/core/errors.ts';
 import { MlError } from '../layers/ml/errors.ts';
 
 /** Bad command-line usage: a missing argument, an unknown flag or command. */
@@ -21,6 +22,8 @@ export class InputFileError extends Error {
 /** 2 for anything the user can fix (data, params, usage, files); 1 for our own failures. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof MlError || error instanceof UsageError || error instanceof InputFileError) return 2;
+  // A model, version or alias that is not there, or one someone else moved first: the user can act on it.
+  if (error instanceof NotFoundError || error instanceof ConflictError) return 2;
   if (error instanceof TypeError && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
     return 2;
   if (

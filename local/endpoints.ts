@@ -9,6 +9,9 @@ export interface LocalEndpoints {
   readonly s3: string;
   readonly dynamodb: string;
   readonly stepfunctions: string;
+  /** The CloudWatch and EventBridge stand-ins (absent in files written before issue #6). */
+  readonly cloudwatch?: string;
+  readonly eventbridge?: string;
   /** The HTTP API adapter, when one runs. */
   readonly api: string | null;
   readonly bucket: string;

@@ -8,9 +8,13 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import type { LocalClock } from './clock.ts';
+import { SimulatedClock } from './clock.ts';
+import { type CloudWatchStandIn, startCloudWatch } from './cloudwatch/stack-part.ts';
 import type { StackConfig } from './config/stack-config.ts';
 import { loadStackConfig } from './config/stack-config.ts';
 import { removeEndpoints, writeEndpoints } from './endpoints.ts';
+import { type EventBridgeStandIn, startEventBridge } from './eventbridge/stack-part.ts';
 import { edgeFunctionKey, startHttpEdge } from './http-api/edge.ts';
 import type { StartedHttpApi } from './http-api/server.ts';
 import { localApiId } from './http-api/server.ts';
@@ -33,12 +37,16 @@ export interface LocalStackOptions {
   readonly stateDir?: string;
   /** Default `local`. */
   readonly stage?: string;
+  /** serverless.yml stage parameters (`--param name=value`), e.g. a faster schedule for a demo or a test. */
+  readonly params?: Readonly<Record<string, string>>;
   /** 0 or omitted: a free port (tests); `synergy dev` passes DEV_PORTS. */
   readonly ports?: {
     readonly s3?: number;
     readonly dynamodb?: number;
     readonly stepfunctions?: number;
     readonly http?: number;
+    readonly cloudwatch?: number;
+    readonly eventbridge?: number;
   };
   /** The stack's own lines (startup, failed notifications); function output goes to `<stateDir>/logs/`. */
   readonly log?: (line: string) => void;
@@ -48,16 +56,23 @@ export interface LocalStackOptions {
   readonly concurrency?: Readonly<Record<string, number>>;
   /** Idle sandboxes exit after this long (default 2 minutes). */
   readonly sandboxIdleMs?: number;
-  /** Delays before the 2nd and 3rd attempt of an S3-triggered invocation (default 1 s, 2 s). */
+  /** Delays before the 2nd and 3rd attempt of an S3- or EventBridge-triggered invocation (default 1 s, 2 s). */
   readonly notificationRetryDelaysMs?: readonly number[];
   /** Scales Retry intervals and Wait states (default 1; tests pass e.g. 0.01). */
   readonly waitTimeScale?: number;
+  /**
+   * The clock of the CloudWatch and EventBridge stand-ins: alarm periods and schedules (default: real time;
+   * `synergy dev --speed N` runs it N times faster, tests pass a SimulatedClock they advance).
+   */
+  readonly clock?: LocalClock;
 }
 
 export interface StackEndpoints {
   readonly s3: string;
   readonly dynamodb: string;
   readonly stepfunctions: string;
+  readonly cloudwatch: string;
+  readonly eventbridge: string;
   /** The HTTP API (serverless.yml `httpApi` events); null when the service has no routes. */
   readonly http: string | null;
   readonly bucket: string;
@@ -72,6 +87,11 @@ export interface LocalStack {
   readonly invoker: LocalLambdaInvoker;
   readonly engine: ExecutionEngine;
   readonly notifications: S3Notifications;
+  /** Metrics (EMF from every function's output), alarms and their evaluation. */
+  readonly cloudwatch: CloudWatchStandIn;
+  /** Rules and schedules from serverless.yml; alarm state changes and PutEvents are routed through it. */
+  readonly eventBridge: EventBridgeStandIn;
+  readonly clock: LocalClock;
   /** Present when started with `faults: true`. */
   readonly faults: FaultInjector | undefined;
   /** `<stateDir>/logs/<functionKey>.log`. */
@@ -82,7 +102,14 @@ export interface LocalStack {
 }
 
 /** The ports `synergy dev` listens on, so clients can be pointed at a stack that is already running. */
-export const DEV_PORTS = { s3: 4569, dynamodb: 4567, stepfunctions: 8083, http: 3000 } as const;
+export const DEV_PORTS = {
+  s3: 4569,
+  dynamodb: 4567,
+  stepfunctions: 8083,
+  http: 3000,
+  cloudwatch: 4582,
+  eventbridge: 4587,
+} as const;
 
 /** s3rver checks signatures against these; the other services accept any. */
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -96,6 +123,9 @@ interface Parts {
   invoker?: LocalLambdaInvoker;
   logFiles?: FunctionLogFiles;
   api?: StartedStepFunctionsApi;
+  cloudwatch?: { stop(): Promise<void> };
+  eventBridge?: { stop(): Promise<void> };
+  ownClock?: SimulatedClock;
   clients: { destroy(): void }[];
   s3Server?: StartedS3;
   dynamo?: StartedDynamo;
@@ -105,6 +135,10 @@ async function stopParts(parts: Parts, stateDir: string): Promise<void> {
   if (parts.endpointsWritten) await removeEndpoints(stateDir);
   // No new requests once stopping; one in flight ends with its sandbox below.
   await parts.http?.close();
+  // No schedule fires and no alarm changes state while the rest shuts down.
+  await parts.eventBridge?.stop();
+  await parts.cloudwatch?.stop();
+  parts.ownClock?.close();
   const notificationsClosed = parts.notifications?.close(); // cancels retries at once
   // The engine first: its executions stay RUNNING on disk for the next start to recover, instead of
   // failing on a closed invoker. Then the sandboxes end, which ends any invocation still in flight.
@@ -125,7 +159,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const lambdaReady = deferred<LocalLambdaInvoker>();
   try {
     const started = performance.now();
-    const config = await loadStackConfig({ root: options.root, stage: options.stage });
+    const config = await loadStackConfig({
+      root: options.root,
+      stage: options.stage,
+      params: options.params,
+    });
     const { region } = config;
     const bundling = bundleFunctions({
       root: options.root,
@@ -178,6 +216,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     parts.clients.push(s3);
 
+    const clock = options.clock ?? new SimulatedClock();
+    if (options.clock === undefined) parts.ownClock = clock as SimulatedClock;
+    const eventBridge = await startEventBridge({
+      config,
+      clock,
+      port: options.ports?.eventbridge,
+      invoke: (functionKey, event) => invoker.invoke(functionKey, event),
+      ...(options.notificationRetryDelaysMs === undefined
+        ? {}
+        : { retryDelaysMs: options.notificationRetryDelaysMs }),
+      log,
+    });
+    parts.eventBridge = eventBridge;
+    const cloudwatch = await startCloudWatch({
+      config,
+      clock,
+      directory: join(stateDir, 'cloudwatch'),
+      port: options.ports?.cloudwatch,
+      onAlarmStateChange: (event) => eventBridge.standIn.publish(event),
+      log,
+    });
+    parts.cloudwatch = cloudwatch;
+
     const resolveFunction = createFunctionResolver(config.functions);
     const engine = new ExecutionEngine({
       stateMachines: config.stateMachines.map(({ name, arn, definition }) => ({ name, arn, definition })),
@@ -206,7 +267,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3: parts.s3Server.endpoint,
       dynamodb: parts.dynamo.endpoint,
       stepfunctions: sfnEndpoint,
+      cloudwatch: cloudwatch.endpoint,
+      eventbridge: eventBridge.endpoint,
       region,
+    };
+    // As on AWS, EMF lines in a function's output become CloudWatch metrics.
+    const onFunctionLog = (functionKey: string, line: string): void => {
+      logFiles.write(functionKey, line);
+      cloudwatch.standIn.ingestLogLine(line);
     };
     const lambda = new LocalLambdaInvoker({
       config,
@@ -217,11 +285,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       concurrency: options.concurrency,
       idleMs: options.sandboxIdleMs,
       faults,
-      onLog: logFiles.write,
+      onLog: onFunctionLog,
     });
     parts.invoker = lambda;
     lambdaReady.resolve(lambda);
     await engine.recover();
+    eventBridge.standIn.start();
     const edgeKey = edgeFunctionKey(config.httpApi);
     const edgeFunction = edgeKey === undefined ? undefined : config.functions[edgeKey];
     if (edgeFunction !== undefined) {
@@ -236,7 +305,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           env: sandboxEnvironment(edgeFunction, services, config.runtime),
         },
         invoker: lambda,
-        onFunctionLog: (line) => logFiles.write(edgeFunction.key, line),
+        onFunctionLog: (line) => onFunctionLog(edgeFunction.key, line),
         log,
       });
     }
@@ -250,7 +319,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await writeEndpoints(stateDir, { ...published, api: http });
     parts.endpointsWritten = true;
     log(
-      `local: s3 ${endpoints.s3}, dynamodb ${endpoints.dynamodb}, stepfunctions ${endpoints.stepfunctions}${endpoints.http ? `, http ${endpoints.http}` : ''} (started in ${Math.round(performance.now() - started)} ms)`,
+      `local: s3 ${endpoints.s3}, dynamodb ${endpoints.dynamodb}, stepfunctions ${endpoints.stepfunctions}, cloudwatch ${endpoints.cloudwatch}, eventbridge ${endpoints.eventbridge}${endpoints.http ? `, http ${endpoints.http}` : ''} (started in ${Math.round(performance.now() - started)} ms)`,
     );
 
     let stopping: Promise<void> | undefined;
@@ -262,14 +331,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       invoker: lambda,
       engine,
       notifications,
+      cloudwatch: cloudwatch.standIn,
+      eventBridge: eventBridge.standIn,
+      clock,
       faults,
       logFile: (functionKey) => logFiles.pathOf(functionKey),
       settled: async () => {
         // A notification starts an execution and an execution can write an object: loop until both are quiet.
         do {
           await notifications.drain();
+          await eventBridge.standIn.drain();
           await engine.idle();
-        } while (notifications.pending() > 0);
+        } while (notifications.pending() > 0 || eventBridge.standIn.pending() > 0);
         await logFiles.flush();
       },
       stop: () => {

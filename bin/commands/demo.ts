@@ -1,41 +1,66 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateScheduleAdherenceCsv } from '../../layers/core/demo/schedule-adherence.ts';
+import { Narrator } from '../demo/narrator.ts';
+import { type DemoOptions, tellDemoStory } from '../demo/story.ts';
+import type { DemoSummary } from '../demo/summary.ts';
 import { UsageError } from '../errors.ts';
-import { runRun } from './run.ts';
+import { stateDirFor } from '../stack/session.ts';
 
 /**
- * The main job on the embedded default: generate a construction-schedule dataset, upload it into the
- * embedded local AWS (started for the demo unless `synergy dev` runs), follow the serverless run — prep,
- * the grid fan-out on Lambda sandboxes, refits, evaluation, registration, the promotion gate — and print
- * the leaderboard and the registry moves. The stack stops when the run ends; its state stays in .synergy/.
+ * `synergy demo` (`npm run demo`): the whole loop on a fresh embedded stack of its own: generate a
+ * construction-schedule dataset, train on it through the serverless pipeline, predict through the three
+ * protocols, send normal then drifted traffic, run the monitor, watch the drift alarm start a retraining,
+ * the promotion gate decide, a rollback restore the champion, and summarize with links to the reports.
+ * `--json` prints one JSON object (DemoSummary) and nothing else.
  */
-export async function runDemo(argv: string[]): Promise<number> {
+export async function runDemo(argv: string[], root = process.cwd()): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       rows: { type: 'string', default: '2000' },
       seed: { type: 'string', default: '11' },
-      dir: { type: 'string', default: '.synergy/demo' },
+      dir: { type: 'string' },
+      out: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   const rows = Number(values.rows);
-  if (!Number.isInteger(rows) || rows < 50)
-    throw new UsageError(`--rows must be an integer ≥ 50, got "${values.rows}"`);
+  if (!Number.isInteger(rows) || rows < 200 || rows > 100_000) {
+    throw new UsageError(`--rows must be an integer from 200 to 100000, got "${values.rows}"`);
+  }
   const seed = Number(values.seed);
   if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
-  await mkdir(values.dir, { recursive: true });
-  const csv = join(values.dir, `schedule-adherence-${rows}-${seed}.csv`);
-  await writeFile(csv, generateScheduleAdherenceCsv({ rows, seed }));
-  if (!values.json) process.stderr.write(`Generated ${rows} construction activities → ${csv}\n`);
-  return runRun([
-    csv,
-    '--dataset',
-    'schedule-adherence',
-    '--target',
-    'on_time',
-    ...(values.json ? ['--json'] : []),
-  ]);
+  const stateDir = stateDirFor(root);
+  const options: DemoOptions = {
+    root,
+    rows,
+    seed,
+    dir: resolve(root, values.dir ?? join(stateDir, 'demo')),
+    reportsDir: resolve(root, values.out ?? join(stateDir, 'reports')),
+  };
+  await mkdir(options.dir, { recursive: true });
+
+  const narrator = new Narrator({
+    quiet: values.json,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    rewriteProgress: process.stderr.isTTY === true,
+  });
+  narrator.print(
+    `Synergy demo: ${rows.toLocaleString('en-US')} construction activities (seed ${seed}), from upload to rollback, on the embedded local AWS`,
+  );
+  const story = await tellDemoStory(options, narrator);
+  const summary: DemoSummary = { ...story, seconds: narrator.elapsed() };
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    narrator.print(
+      `\nDone in ${summary.seconds.toFixed(1)} s; the stack has stopped. Open the reports above in a browser; the demo's state stays in ${story.stack.stateDir}`,
+    );
+    narrator.print(
+      `(e.g. SYNERGY_STATE_DIR=${story.stack.stateDir} npx synergy models ${story.model} shows its versions and audit trail)`,
+    );
+  }
+  return 0;
 }

@@ -1,8 +1,10 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { SimulatedClock } from '../../local/clock.ts';
 import type { HttpRouteConfig } from '../../local/config/http-api.ts';
 import { endpointsFile } from '../../local/endpoints.ts';
 import { DEV_PORTS, startLocalStack } from '../../local/stack.ts';
+import { UsageError } from '../errors.ts';
 import { stateDirFor } from '../stack/session.ts';
 
 /**
@@ -10,15 +12,20 @@ import { stateDirFor } from '../stack/session.ts';
  * lives under .synergy/ and survives restarts; a run cut off by a stop is failed on the next start.
  */
 export async function runDev(argv: string[], root = process.cwd()): Promise<number> {
-  parseArgs({ args: argv, options: {} });
+  const { values } = parseArgs({ args: argv, options: { speed: { type: 'string' } } });
+  const speed = values.speed === undefined ? 1 : Number(values.speed);
+  if (!(speed > 0 && Number.isFinite(speed))) {
+    throw new UsageError(`--speed must be a positive number, got "${values.speed}"`);
+  }
   const started = Date.now();
   const stack = await startLocalStack({
     root,
     stateDir: stateDirFor(root),
     ports: DEV_PORTS,
     log: (line) => process.stderr.write(`${line}\n`),
+    clock: new SimulatedClock({ speed }),
   });
-  const { s3, dynamodb, stepfunctions, http, bucket, region } = stack.endpoints;
+  const { s3, dynamodb, stepfunctions, cloudwatch, eventbridge, http, bucket, region } = stack.endpoints;
   const cli = `aws --region ${region}`;
   const routes = stack.config.httpApi.routes;
   process.stdout.write(
@@ -27,6 +34,8 @@ export async function runDev(argv: string[], root = process.cwd()): Promise<numb
       `  S3              ${s3}   bucket ${bucket}`,
       `  DynamoDB        ${dynamodb}`,
       `  Step Functions  ${stepfunctions}`,
+      `  CloudWatch      ${cloudwatch}   metrics from EMF, alarms${speed === 1 ? '' : ` (clock × ${speed})`}`,
+      `  EventBridge     ${eventbridge}   ${stack.config.eventRules.length} rules (serverless.yml)`,
       ...(http === null
         ? []
         : [`  HTTP API        ${http}   ${routes.length} routes (serverless.yml httpApi)`]),

@@ -1,12 +1,23 @@
 import { join } from 'node:path';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchAlarms } from '../../layers/aws/cloudwatch-alarms.ts';
 import { createDocumentClient } from '../../layers/aws/document-client.ts';
 import { DynamoApiKeys } from '../../layers/aws/dynamo-api-keys.ts';
 import { DynamoExperiments } from '../../layers/aws/dynamo-experiments.ts';
 import { DynamoRegistry } from '../../layers/aws/dynamo-registry.ts';
+import { EventBridgeRegistryEvents } from '../../layers/aws/eventbridge-events.ts';
 import { S3ArtifactStore } from '../../layers/aws/s3-artifact-store.ts';
-import type { ApiKeys, ArtifactStore, Experiments, Registry } from '../../layers/core/ports.ts';
+import type {
+  Alarms,
+  ApiKeys,
+  ArtifactStore,
+  Experiments,
+  Registry,
+  RegistryEvents,
+} from '../../layers/core/ports.ts';
 import type { StackConfig } from '../../local/config/stack-config.ts';
 import { loadStackConfig, tableName } from '../../local/config/stack-config.ts';
 import type { LocalEndpoints } from '../../local/endpoints.ts';
@@ -23,6 +34,13 @@ export interface StackSession {
   readonly experiments: Experiments;
   readonly registry: Registry;
   readonly apiKeys: ApiKeys;
+  /** Undefined only when joining a stack started before monitoring existed. */
+  readonly cloudwatch: CloudWatchClient | undefined;
+  readonly alarms: Alarms;
+  /** Registry events (promote, rollback) go where the functions' go: EventBridge. */
+  readonly registryEvents: RegistryEvents;
+  /** The stack's configuration (serverless.yml as printed for the local stage). */
+  readonly config: StackConfig;
   /** Where the stack keeps its state (the CLI keeps its own API key there). */
   readonly stateDir: string;
   /** The stack this command started (undefined when it joined a running `synergy dev`). */
@@ -54,6 +72,32 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** A stack started before monitoring existed wrote no CloudWatch/EventBridge endpoints: restart it. */
+export function missingService(service: string): never {
+  throw new Error(
+    `the running stack has no ${service} endpoint (it predates monitoring): stop \`synergy dev\` and start it again`,
+  );
+}
+
+const unavailableAlarms: Alarms = {
+  ensure: async () => missingService('CloudWatch'),
+  describe: async () => missingService('CloudWatch'),
+};
+
+const unavailableEvents: RegistryEvents = { publish: async () => missingService('EventBridge') };
+
+function destroyClients(ports: {
+  readonly s3: S3Client;
+  readonly dynamo: DynamoDBClient;
+  readonly cloudwatch: CloudWatchClient | undefined;
+  readonly eventBridge: EventBridgeClient | undefined;
+}): void {
+  ports.s3.destroy();
+  ports.dynamo.destroy();
+  ports.cloudwatch?.destroy();
+  ports.eventBridge?.destroy();
+}
+
 function portsFor(endpoints: LocalEndpoints, config: StackConfig) {
   const s3 = new S3Client({
     endpoint: endpoints.s3,
@@ -69,9 +113,30 @@ function portsFor(endpoints: LocalEndpoints, config: StackConfig) {
     credentials: CREDENTIALS,
   });
   const doc = createDocumentClient(dynamo);
+  const cloudwatch =
+    endpoints.cloudwatch === undefined
+      ? undefined
+      : new CloudWatchClient({
+          endpoint: endpoints.cloudwatch,
+          region: endpoints.region,
+          credentials: CREDENTIALS,
+        });
+  const eventBridge =
+    endpoints.eventbridge === undefined
+      ? undefined
+      : new EventBridgeClient({
+          endpoint: endpoints.eventbridge,
+          region: endpoints.region,
+          credentials: CREDENTIALS,
+        });
   return {
     s3,
     dynamo,
+    cloudwatch,
+    eventBridge,
+    alarms: cloudwatch === undefined ? unavailableAlarms : new CloudWatchAlarms(cloudwatch),
+    registryEvents:
+      eventBridge === undefined ? unavailableEvents : new EventBridgeRegistryEvents(eventBridge, 'default'),
     artifacts: new S3ArtifactStore(s3),
     experiments: new DynamoExperiments(doc, tableName(config, 'RunsTable')),
     registry: new DynamoRegistry(doc, tableName(config, 'RegistryTable')),
@@ -100,11 +165,9 @@ export async function openStack(options: SessionOptions): Promise<StackSession> 
       bucket: running.bucket,
       ...ports,
       stateDir,
+      config,
       embedded: undefined,
-      close: async () => {
-        ports.s3.destroy();
-        ports.dynamo.destroy();
-      },
+      close: async () => destroyClients(ports),
     };
   }
   log('Starting the embedded stack (s3rver, dynalite, Step Functions, Lambda sandboxes)…');
@@ -117,10 +180,10 @@ export async function openStack(options: SessionOptions): Promise<StackSession> 
     bucket: stack.endpoints.bucket,
     ...ports,
     stateDir,
+    config: stack.config,
     embedded: stack,
     close: async () => {
-      ports.s3.destroy();
-      ports.dynamo.destroy();
+      destroyClients(ports);
       await stack.stop();
     },
   };

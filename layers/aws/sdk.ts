@@ -20,6 +20,8 @@ export const s3Sdk = once(() => import('@aws-sdk/client-s3'));
 export const s3UploadSdk = once(() => import('@aws-sdk/lib-storage'));
 export const dynamoSdk = once(() => import('@aws-sdk/client-dynamodb'));
 export const dynamoDocumentSdk = once(() => import('@aws-sdk/lib-dynamodb'));
+export const cloudWatchSdk = once(() => import('@aws-sdk/client-cloudwatch'));
+export const eventBridgeSdk = once(() => import('@aws-sdk/client-eventbridge'));
 
 /**
  * How every DynamoDB adapter's document client marshals: optional record fields are left undefined by the

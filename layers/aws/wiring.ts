@@ -11,23 +11,30 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PipelineDeps } from '../core/pipeline/deps.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock, RegistryEvents } from '../core/ports.ts';
 import { createDocumentClient } from './document-client.ts';
 import { DynamoExperiments } from './dynamo-experiments.ts';
 import { DynamoRegistry } from './dynamo-registry.ts';
+import { EventBridgeRegistryEvents } from './eventbridge-events.ts';
 import type { EnvVariable, FunctionEnv } from './lambda/env.ts';
 import { EnvConfigError } from './lambda/errors.ts';
 import { metrics as powertoolsMetrics } from './lambda/observability.ts';
+import type { MonitoringEnvOf, MonitoringVariable } from './monitoring-env.ts';
 import { PowertoolsMetrics } from './powertools-metrics.ts';
 import { S3ArtifactStore } from './s3-artifact-store.ts';
-import { usesCustomS3Endpoint } from './sdk.ts';
+import { eventBridgeSdk, usesCustomS3Endpoint } from './sdk.ts';
 import { StepFunctionsOrchestrator } from './sfn-orchestrator.ts';
 
 /**
  * The env a function gives the wiring: only the variables of the ports it uses. Touching a port whose
  * variable the function was not given is a deployment bug, reported as EnvConfigError naming the variable.
  */
-export type WiringEnv = Partial<FunctionEnv<EnvVariable>>;
+export type WiringEnv = Partial<FunctionEnv<EnvVariable>> & Partial<MonitoringEnvOf<'EVENT_BUS_NAME'>>;
+
+/** The pipeline's ports plus where the registry announces its changes (register and promote use it). */
+export interface WiredPipelineDeps extends PipelineDeps {
+  readonly events?: RegistryEvents;
+}
 
 const systemClock: Clock = { now: () => new Date() };
 
@@ -43,7 +50,7 @@ const s3Client = once(() => new S3Client({ forcePathStyle: usesCustomS3Endpoint(
 const documentClient = once((): DynamoDBDocumentClient => createDocumentClient(new DynamoDBClient({})));
 const sfnClient = once(() => new SFNClient({}));
 
-function required<V>(value: V | undefined, variable: EnvVariable): V {
+function required<V>(value: V | undefined, variable: EnvVariable | MonitoringVariable): V {
   if (value === undefined) {
     throw new EnvConfigError(`Environment variable ${variable} is not configured for this function`, {
       variable,
@@ -52,7 +59,31 @@ function required<V>(value: V | undefined, variable: EnvVariable): V {
   return value;
 }
 
-function lazyPipelineDeps(env: WiringEnv): PipelineDeps {
+/**
+ * Registry events on EventBridge, the SDK imported on the first publish: every pipeline function builds
+ * its ports from this module, and only register and promote publish, so the others never load it.
+ */
+function eventBridgeEvents(busName: string): RegistryEvents {
+  let adapter: Promise<EventBridgeRegistryEvents> | undefined;
+  const connect = async (): Promise<EventBridgeRegistryEvents> => {
+    const { EventBridgeClient } = await eventBridgeSdk();
+    return new EventBridgeRegistryEvents(new EventBridgeClient({}), busName);
+  };
+  return {
+    publish: async (events) => {
+      if (adapter === undefined) {
+        adapter = connect();
+        // A failed import is not kept: the next publish tries again.
+        adapter.catch(() => {
+          adapter = undefined;
+        });
+      }
+      return (await adapter).publish(events);
+    },
+  };
+}
+
+function lazyPipelineDeps(env: WiringEnv): WiredPipelineDeps {
   const artifacts = once(() => new S3ArtifactStore(s3Client()));
   const experiments = once(
     () => new DynamoExperiments(documentClient(), required(env.RUNS_TABLE, 'RUNS_TABLE')),
@@ -68,6 +99,7 @@ function lazyPipelineDeps(env: WiringEnv): PipelineDeps {
       ),
   );
   const metrics = once(() => new PowertoolsMetrics(powertoolsMetrics));
+  const events = once(() => eventBridgeEvents(required(env.EVENT_BUS_NAME, 'EVENT_BUS_NAME')));
   return {
     get artifacts() {
       return artifacts();
@@ -84,6 +116,9 @@ function lazyPipelineDeps(env: WiringEnv): PipelineDeps {
     get metrics() {
       return metrics();
     },
+    get events() {
+      return events();
+    },
     clock: systemClock,
     get bucket() {
       return required(env.DATA_BUCKET, 'DATA_BUCKET');
@@ -94,11 +129,11 @@ function lazyPipelineDeps(env: WiringEnv): PipelineDeps {
   };
 }
 
-const built = new WeakMap<WiringEnv, PipelineDeps>();
-let depsForTest: PipelineDeps | undefined;
+const built = new WeakMap<WiringEnv, WiredPipelineDeps>();
+let depsForTest: WiredPipelineDeps | undefined;
 
 /** The ports for a function's env: the same instance for every invocation of a warm container. */
-export function pipelineDeps(env: WiringEnv): PipelineDeps {
+export function pipelineDeps(env: WiringEnv): WiredPipelineDeps {
   if (depsForTest !== undefined) return depsForTest;
   let deps = built.get(env);
   if (deps === undefined) {
@@ -112,7 +147,7 @@ export function pipelineDeps(env: WiringEnv): PipelineDeps {
  * Test seam: handlers get these ports instead of AWS-backed ones until reset with undefined. Tests inject
  * in-memory ports here; handlers themselves never branch on where they run.
  */
-export function setDepsForTest(deps: PipelineDeps | undefined): void {
+export function setDepsForTest(deps: WiredPipelineDeps | undefined): void {
   depsForTest = deps;
 }
 

@@ -155,3 +155,83 @@ export interface ApiKeys {
   /** Sets revokedAt (kept if already revoked); NotFoundError when the key does not exist. */
   revoke(keyId: string, at: string): Promise<ApiKeyRecord>;
 }
+
+/** How a CloudWatch alarm compares its statistic with the threshold (the CloudWatch names). */
+export type AlarmComparison =
+  | 'GreaterThanThreshold'
+  | 'GreaterThanOrEqualToThreshold'
+  | 'LessThanThreshold'
+  | 'LessThanOrEqualToThreshold';
+
+/** What an alarm does with periods that have no datapoint (the CloudWatch names). */
+export type MissingDataTreatment = 'missing' | 'notBreaching' | 'breaching' | 'ignore';
+
+/**
+ * A CloudWatch metric alarm as Synergy defines it: one per model and signal (drift, live accuracy), put by
+ * the function that emits the metric, because a model exists only once it is trained (the thresholds are
+ * stage parameters in serverless.yml).
+ */
+export interface AlarmDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  /** Exactly the metric's dimension set (EMF from Powertools adds `service`). */
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly statistic: 'Maximum' | 'Minimum' | 'Average' | 'Sum' | 'SampleCount';
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly threshold: number;
+  readonly comparison: AlarmComparison;
+  readonly treatMissingData: MissingDataTreatment;
+}
+
+export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+export interface AlarmStatus {
+  readonly name: string;
+  readonly state: AlarmStateValue;
+  readonly reason: string;
+  /** ISO-8601: when the state last changed. */
+  readonly updatedAt: string;
+}
+
+/** CloudWatch alarms (PutMetricAlarm / DescribeAlarms). */
+export interface Alarms {
+  /** Creates or replaces the alarm; putting the same definition again changes nothing (its state stays). */
+  ensure(definition: AlarmDefinition): Promise<void>;
+  /** The alarms that exist among `names`, in the order given. */
+  describe(names: readonly string[]): Promise<AlarmStatus[]>;
+}
+
+/**
+ * What the registry announces (EventBridge: source `synergy.registry`, detail-type = `type`, the rest as
+ * detail), so other systems can react to a new version or a champion change.
+ */
+export type RegistryEvent =
+  | {
+      readonly type: 'ModelVersionCreated';
+      readonly modelName: string;
+      readonly version: number;
+      readonly runId: string;
+      readonly trigger: string;
+      readonly reason?: string;
+      readonly testAccuracy: number;
+      readonly at: string;
+    }
+  | {
+      readonly type: 'AliasMoved';
+      readonly modelName: string;
+      readonly alias: AliasName;
+      readonly version: number;
+      readonly fromVersion?: number;
+      readonly reason: string;
+      readonly actor: string;
+      readonly at: string;
+    };
+
+/** Where registry events go (EventBridge PutEvents on AWS and locally). */
+export interface RegistryEvents {
+  publish(events: readonly RegistryEvent[]): Promise<void>;
+}

@@ -21,6 +21,8 @@ export interface PrintOptions {
   readonly cacheDir?: string;
   /** Default: node_modules/.bin/serverless of the root or the nearest directory above it that has one. */
   readonly serverlessBin?: string;
+  /** Stage parameters, as `--param name=value` (e.g. a faster retrain schedule for a test or a demo). */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
 export interface PrintedConfig {
@@ -39,7 +41,7 @@ export async function printServerlessConfig(options: PrintOptions): Promise<Prin
   const started = performance.now();
   const stage = options.stage ?? 'local';
   const cacheDir = options.cacheDir ?? join(options.root, '.synergy', 'cache');
-  const key = await cacheKey(options.root, stage, options.region);
+  const key = await cacheKey(options.root, stage, options.region, options.params);
   const cacheFile = join(cacheDir, `print-${key}.json`);
   const cached = await readCached(cacheFile);
   if (cached !== undefined) return { config: cached, fromCache: true, ms: performance.now() - started };
@@ -58,8 +60,16 @@ export async function printServerlessConfig(options: PrintOptions): Promise<Prin
  * sha256 over the stage, region, every file the printed config depends on (name + bytes) and the value
  * of every environment variable those files read with ${env:…}.
  */
-export async function cacheKey(root: string, stage: string, region: string | undefined): Promise<string> {
-  const hash = createHash('sha256').update(JSON.stringify({ stage, region: region ?? null }));
+export async function cacheKey(
+  root: string,
+  stage: string,
+  region: string | undefined,
+  params: Readonly<Record<string, string>> = {},
+): Promise<string> {
+  const sortedParams = Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const hash = createHash('sha256').update(
+    JSON.stringify({ stage, region: region ?? null, params: sortedParams }),
+  );
   const files = [...CONFIG_FILES, 'package.json'];
   for (const directory of INCLUDED_DIRECTORIES) {
     const names = await readdir(join(root, directory)).catch(() => []);
@@ -91,6 +101,7 @@ function runPrint(options: PrintOptions, stage: string): Promise<string> {
   const bin = options.serverlessBin ?? findServerlessBin(options.root);
   const args = ['print', '--format', 'json', '--stage', stage];
   if (options.region) args.push('--region', options.region);
+  for (const [name, value] of Object.entries(options.params ?? {})) args.push('--param', `${name}=${value}`);
   return new Promise((resolve, reject) => {
     execFile(
       bin,

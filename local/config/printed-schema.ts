@@ -16,6 +16,37 @@ export const s3EventSchema = z.union([
   }),
 ]);
 
+/** `enabled` as printed: a boolean, or a string when it comes from a param (`${param:…}`). */
+const printedBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]);
+
+export const scheduleEventSchema = z.union([
+  z.string(),
+  z.looseObject({
+    rate: z.union([z.unknown().array().min(1), z.string()]),
+    enabled: printedBoolean.optional(),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    input: z.union([z.string(), unknownRecord]).optional(),
+    inputPath: z.string().optional(),
+    inputTransformer: unknownRecord.optional(),
+    method: z.string().optional(),
+  }),
+]);
+export type PrintedScheduleEvent = z.infer<typeof scheduleEventSchema>;
+
+export const eventBridgeEventSchema = z.looseObject({
+  eventBus: z.unknown().optional(),
+  pattern: unknownRecord.optional(),
+  schedule: z.string().optional(),
+  enabled: printedBoolean.optional(),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  input: unknownRecord.optional(),
+  inputPath: z.string().optional(),
+  inputTransformer: unknownRecord.optional(),
+});
+export type PrintedEventBridgeEvent = z.infer<typeof eventBridgeEventSchema>;
+
 export const printedFunctionSchema = z.looseObject({
   handler: z.string({ error: 'a handler is required (image functions cannot run locally)' }),
   name: z.string().optional(),

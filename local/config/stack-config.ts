@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { StackConfigError } from './errors.ts';
+import type { EventRule } from './event-rules.ts';
+import { deriveEventRules } from './event-rules.ts';
 import type { HttpApiConfig } from './http-api.ts';
 import { deriveHttpApi } from './http-api.ts';
 import type { IntrinsicContext, KeepNode } from './intrinsics.ts';
@@ -93,6 +95,8 @@ export interface StackConfig {
   readonly esbuild: Readonly<Record<string, unknown>>;
   /** The `httpApi` routes of the functions and the authorizers of provider.httpApi. */
   readonly httpApi: HttpApiConfig;
+  /** The EventBridge rules of the functions' `eventBridge` and `schedule` events. */
+  readonly eventRules: readonly EventRule[];
 }
 
 /** The name of the table whose CloudFormation logical id is `logicalId` (e.g. RunsTable). */
@@ -156,6 +160,7 @@ export function deriveStackConfig(printed: unknown): StackConfig {
     tables: deriveTables(config, context),
     esbuild: config.custom?.esbuild ?? {},
     httpApi: deriveHttpApi(config),
+    eventRules: deriveEventRules(config, context),
   };
 }
 

@@ -9,6 +9,8 @@ export interface ServiceEndpoints {
   readonly s3: string;
   readonly dynamodb: string;
   readonly stepfunctions: string;
+  readonly cloudwatch: string;
+  readonly eventbridge: string;
   readonly region: string;
 }
 
@@ -36,6 +38,8 @@ export function sandboxEnvironment(
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SFN: endpoints.stepfunctions,
+    AWS_ENDPOINT_URL_CLOUDWATCH: endpoints.cloudwatch,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
     // Otherwise s3rver stores streamed uploads with their aws-chunked framing.
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',

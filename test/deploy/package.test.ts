@@ -1,9 +1,12 @@
 /**
- * `serverless package`, offline and without AWS credentials, once for the whole file: the CloudFormation
- * template must hold the training state machine (Distributed Map + ResultWriter, valid ASL), every function
- * with its own least-privilege role and only the env it needs, the encrypted private versioned bucket whose
- * incoming/*.csv notifications start runs, and both tables; and every packaged function must load in plain
- * Node with that env.
+ * `serverless package`, offline and without AWS credentials, once for the whole file (it is the slow part:
+ * every check of the packaged stack belongs here rather than in a second file that packages again): the
+ * CloudFormation template must hold the training state machine (Distributed Map + ResultWriter, valid ASL),
+ * every function with its own least-privilege role and only the env it needs, the encrypted private
+ * versioned bucket whose notifications start runs, batch transforms and feedback, the tables, the HTTP API,
+ * and the monitoring loop (the monitor's schedule, retrain's alarm rule and schedule, alarms and registry
+ * events granted under the stage's names only); and every packaged function must load in plain Node with
+ * that env.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -12,14 +15,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMonitoringEnv } from '../../layers/aws/monitoring-env.ts';
+import { parseFeedbackEnv, parseMonitorEnv, parseRetrainEnv } from '../../layers/aws/monitoring-wiring.ts';
 import { lintStateMachine, validateWithAslValidator } from '../../local/stepfunctions/asl-lint.ts';
+import { FUNCTIONS, NOT_IN_PIPELINE } from './function-specs.ts';
 import { offlineEnv, packageOffline } from './package-offline.ts';
 import {
   asList,
+  eventRulesOf,
+  functionEnvironment,
+  type Place,
   referencedId,
   resource,
   resourcesOfType,
   roleStatements,
+  statementsGranting,
   type Template,
 } from './template.ts';
 import { zipEntries } from './zip-entries.ts';
@@ -28,59 +38,18 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const STAGE = 'pkgtest';
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
+const PLACE: Place = { region: REGION, account: ACCOUNT };
+const DATA_BUCKET = `synergy-${STAGE}-${REGION}-data`;
+const ALARM_PREFIX = `synergy-${STAGE}-`;
 
-interface FunctionSpec {
-  readonly key: string;
-  readonly file: string;
-  /** The resource variables serverless.yml gives it (besides the provider-wide ones). */
-  readonly env: readonly string[];
-  /** Its bundle reaches the model registry, so SVC, so libsvm-js must ship next to it. */
-  readonly libsvm: boolean;
-}
-
-const FUNCTIONS: readonly FunctionSpec[] = [
-  { key: 'startRun', file: 'start-run', env: ['RUNS_TABLE', 'TRAINING_STATE_MACHINE_ARN'], libsvm: false },
-  { key: 'prep', file: 'prep', env: ['DATA_BUCKET', 'RUNS_TABLE'], libsvm: true },
-  { key: 'plan', file: 'plan', env: ['DATA_BUCKET', 'RUNS_TABLE'], libsvm: true },
-  { key: 'train', file: 'train', env: ['DATA_BUCKET', 'RUNS_TABLE'], libsvm: true },
-  { key: 'selectBest', file: 'select-best', env: ['RUNS_TABLE'], libsvm: true },
-  { key: 'evaluate', file: 'evaluate', env: ['DATA_BUCKET', 'RUNS_TABLE'], libsvm: true },
-  {
-    key: 'register',
-    file: 'register',
-    env: ['DATA_BUCKET', 'RUNS_TABLE', 'REGISTRY_TABLE', 'CODE_VERSION'],
-    libsvm: true,
-  },
-  { key: 'promote', file: 'promote', env: ['RUNS_TABLE', 'REGISTRY_TABLE'], libsvm: true },
-  { key: 'finishRun', file: 'finish-run', env: ['RUNS_TABLE'], libsvm: true },
-  { key: 'recordFailure', file: 'record-failure', env: ['RUNS_TABLE'], libsvm: false },
-  {
-    key: 'predict',
-    file: 'predict',
-    env: [
-      'DATA_BUCKET',
-      'REGISTRY_TABLE',
-      'SERVING_ALIAS_TTL_SECONDS',
-      'MODEL_CACHE_SIZE',
-      'CAPTURE_SAMPLE_RATE',
-      'CAPTURE_BATCH_ROWS',
-      'CAPTURE_BATCH_SECONDS',
-    ],
-    libsvm: false,
-  },
-  { key: 'authorizer', file: 'authorizer', env: ['API_KEYS_TABLE'], libsvm: false },
-  { key: 'batchTransform', file: 'batch-transform', env: ['DATA_BUCKET', 'REGISTRY_TABLE'], libsvm: false },
-];
-/** Functions the training state machine invokes (the others answer S3 events or HTTP requests). */
-const NOT_IN_PIPELINE = new Set(['startRun', 'predict', 'authorizer', 'batchTransform']);
-/** Handlers of API Gateway events: an empty event is answered, not refused by name. */
-const HTTP_FUNCTIONS = new Set(['predict', 'authorizer']);
 const PROVIDER_ENV = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
 /** Services whose resources hold or move data: a statement on them never targets "*". */
 const DATA_SERVICES = ['s3', 'dynamodb', 'lambda', 'states', 'sqs', 'sns', 'kms', 'secretsmanager', 'ssm'];
 
 const logicalId = (key: string): string => key[0].toUpperCase() + key.slice(1);
 const functionName = (key: string): string => `synergy-${STAGE}-${key}`;
+const functionId = (key: string): string => `${logicalId(key)}LambdaFunction`;
+const roleId = (key: string): string => `${logicalId(key)}Role`;
 
 let outDir: string;
 let template: Template;
@@ -96,6 +65,18 @@ beforeAll(async () => {
 afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
+
+/** A function's environment variables as its Lambda would see them (references resolved). */
+const environmentOf = (key: string): Record<string, string> =>
+  functionEnvironment(template, functionId(key), PLACE);
+/** The roles with a statement granting `action`. */
+const rolesGranting = (action: string): string[] =>
+  resourcesOfType(template, 'AWS::IAM::Role')
+    .filter(([, role]) => statementsGranting(role, action).length > 0)
+    .map(([id]) => id);
+/** Every resource the statements of a role granting `action` name. */
+const targetsOf = (role: string, action: string): unknown[] =>
+  statementsGranting(resource(template, role), action).flatMap((statement) => asList(statement.Resource));
 
 /** The state machine definition with each function placeholder of its Fn::Sub turned into a Lambda ARN. */
 function trainingDefinition(): Record<string, unknown> {
@@ -172,13 +153,13 @@ describe('the functions', () => {
   it.each(FUNCTIONS)(
     '$key is packaged with its handler, its own role and only the env it needs',
     ({ key, file, env }) => {
-      const fn = resource(template, `${logicalId(key)}LambdaFunction`);
+      const fn = resource(template, functionId(key));
       expect(fn.Properties).toMatchObject({
         FunctionName: functionName(key),
         Handler: `functions/${file}.handler`,
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
-        Role: { 'Fn::GetAtt': [`${logicalId(key)}Role`, 'Arn'] },
+        Role: { 'Fn::GetAtt': [roleId(key), 'Arn'] },
       });
       const variables = Object.keys((fn.Properties.Environment as { Variables: object }).Variables);
       expect(variables.sort()).toEqual([...PROVIDER_ENV, ...env].sort());
@@ -187,15 +168,24 @@ describe('the functions', () => {
 
   it('have one role each and no shared execution role', () => {
     const roles = FUNCTIONS.map(({ key }) =>
-      referencedId(resource(template, `${logicalId(key)}LambdaFunction`).Properties.Role),
+      referencedId(resource(template, functionId(key)).Properties.Role),
     );
     expect(new Set(roles).size).toBe(FUNCTIONS.length);
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
   });
 
+  it("price finishRun's cost estimate at each pipeline function's own memory", () => {
+    const priced = JSON.parse(environmentOf('finishRun').FUNCTION_MEMORY_MB) as Record<string, unknown>;
+    const pipeline = FUNCTIONS.filter(({ key }) => !NOT_IN_PIPELINE.has(key) && key !== 'recordFailure');
+    expect(Object.keys(priced).sort()).toEqual(pipeline.map(({ key }) => key).sort());
+    for (const { key } of pipeline) {
+      expect(priced[key], key).toBe(resource(template, functionId(key)).Properties.MemorySize);
+    }
+  });
+
   it('give the fitting functions 3008 MB and the full 15 minutes', () => {
     for (const key of ['prep', 'train', 'evaluate']) {
-      expect(resource(template, `${logicalId(key)}LambdaFunction`).Properties, key).toMatchObject({
+      expect(resource(template, functionId(key)).Properties, key).toMatchObject({
         MemorySize: 3008,
         Timeout: 900,
       });
@@ -206,7 +196,7 @@ describe('the functions', () => {
 describe('the data bucket', () => {
   it('is encrypted, private and versioned', () => {
     expect(resource(template, 'S3BucketData').Properties).toMatchObject({
-      BucketName: `synergy-${STAGE}-${REGION}-data`,
+      BucketName: DATA_BUCKET,
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       },
@@ -220,11 +210,11 @@ describe('the data bucket', () => {
     });
   });
 
-  it('notifies startRun of CSVs under incoming/ and batchTransform of CSVs under batch/, with permissions', () => {
+  it('notifies startRun of CSVs under incoming/, batchTransform under batch/ and feedback under feedback/', () => {
     const bucket = resource(template, 'S3BucketData');
-    const subscription = (functionId: string, prefix: string) => ({
+    const subscription = (key: string, prefix: string) => ({
       Event: 's3:ObjectCreated:*',
-      Function: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      Function: { 'Fn::GetAtt': [functionId(key), 'Arn'] },
       Filter: {
         S3Key: {
           Rules: [
@@ -236,26 +226,31 @@ describe('the data bucket', () => {
     });
     expect(bucket.Properties.NotificationConfiguration).toEqual({
       LambdaConfigurations: expect.arrayContaining([
-        subscription('StartRunLambdaFunction', 'incoming/'),
-        subscription('BatchTransformLambdaFunction', 'batch/'),
+        subscription('startRun', 'incoming/'),
+        subscription('batchTransform', 'batch/'),
+        subscription('feedback', 'feedback/'),
       ]),
     });
     expect(
       (bucket.Properties.NotificationConfiguration as { LambdaConfigurations: unknown[] })
         .LambdaConfigurations,
-    ).toHaveLength(2);
+    ).toHaveLength(3);
+  });
+
+  it('lets S3 invoke exactly the three notified functions, from this bucket and account', () => {
+    const bucket = resource(template, 'S3BucketData');
     const s3Permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
       ([, permission]) => permission.Properties.Principal === 's3.amazonaws.com',
     );
-    expect(s3Permissions).toHaveLength(2);
+    expect(
+      s3Permissions.map(([, permission]) => referencedId(permission.Properties.FunctionName)).sort(),
+    ).toEqual(['BatchTransformLambdaFunction', 'FeedbackLambdaFunction', 'StartRunLambdaFunction']);
     for (const [permissionId, permission] of s3Permissions) {
       expect(permission.Properties).toMatchObject({
         Action: 'lambda:InvokeFunction',
         SourceAccount: { Ref: 'AWS::AccountId' },
       });
-      expect(JSON.stringify(permission.Properties.SourceArn)).toContain(
-        `:s3:::synergy-${STAGE}-${REGION}-data`,
-      );
+      expect(JSON.stringify(permission.Properties.SourceArn)).toContain(`:s3:::${DATA_BUCKET}"`);
       expect(asList(bucket.DependsOn ?? [])).toContain(permissionId);
     }
   });
@@ -349,6 +344,52 @@ describe('the HTTP API', () => {
   });
 });
 
+describe('the monitoring loop', () => {
+  it('gives each monitoring handler an env it accepts at cold start, with the same settings', () => {
+    const monitor = parseMonitorEnv(environmentOf('monitor'));
+    expect(monitor.settings).toMatchObject({
+      alarmPrefix: ALARM_PREFIX,
+      namespace: 'Synergy',
+      service: 'synergy',
+    });
+    expect(parseFeedbackEnv(environmentOf('feedback')).settings).toEqual(monitor.settings);
+    expect(parseRetrainEnv(environmentOf('retrain'))).toMatchObject({ ALARM_PREFIX });
+    for (const key of ['register', 'promote']) {
+      expect(parseMonitoringEnv(['EVENT_BUS_NAME'], environmentOf(key)), key).toEqual({
+        EVENT_BUS_NAME: 'default',
+      });
+    }
+  });
+
+  it('runs the monitor every hour', () => {
+    const { rules, permissions } = eventRulesOf(template, functionId('monitor'));
+    expect(rules.map((rule) => rule.Properties)).toEqual([
+      expect.objectContaining({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' }),
+    ]);
+    expect(permissions).toHaveLength(rules.length);
+  });
+
+  it('runs retrain on our alarms going to ALARM, and every 7 days', () => {
+    const { rules, permissions } = eventRulesOf(template, functionId('retrain'));
+    const properties = rules.map((rule) => rule.Properties);
+    expect(properties).toHaveLength(2);
+    expect(properties).toContainEqual(
+      expect.objectContaining({
+        State: 'ENABLED',
+        EventPattern: {
+          source: ['aws.cloudwatch'],
+          'detail-type': ['CloudWatch Alarm State Change'],
+          detail: { alarmName: [{ prefix: ALARM_PREFIX }], state: { value: ['ALARM'] } },
+        },
+      }),
+    );
+    expect(properties).toContainEqual(
+      expect.objectContaining({ ScheduleExpression: 'rate(7 days)', State: 'ENABLED' }),
+    );
+    expect(permissions).toHaveLength(rules.length);
+  });
+});
+
 describe('IAM', () => {
   it('grants no action on a data resource to "*"', () => {
     const roles = resourcesOfType(template, 'AWS::IAM::Role');
@@ -364,38 +405,80 @@ describe('IAM', () => {
     expect(wildcard).toEqual([]);
   });
 
+  it.each(FUNCTIONS)('$key names every resource its role grants (no "*")', ({ key }) => {
+    const wildcards = roleStatements(resource(template, roleId(key)))
+      .filter((statement) => asList(statement.Resource).some((target) => target === '*'))
+      .map((statement) => asList(statement.Action).join(', '));
+    expect(wildcards).toEqual([]);
+  });
+
   it.each(FUNCTIONS)('$key may write only to its own log group', ({ key }) => {
-    const role = resource(template, `${logicalId(key)}Role`);
+    const role = resource(template, roleId(key));
     const logs = roleStatements(role).filter((s) => asList(s.Action).some((a) => a.startsWith('logs:')));
     expect(logs).toHaveLength(1);
     expect(JSON.stringify(logs[0].Resource)).toContain(`:log-group:/aws/lambda/${functionName(key)}:*`);
   });
 
   it('lets the state machine start its own child executions, read the manifest and write results', () => {
-    const statements = roleStatements(resource(template, 'TrainingStateMachineRole'));
-    const targetsOf = (action: string): string =>
-      JSON.stringify(statements.filter((s) => asList(s.Action).includes(action)).map((s) => s.Resource));
-    expect(targetsOf('states:StartExecution')).toContain(`:stateMachine:synergy-${STAGE}-training`);
-    expect(targetsOf('s3:GetObject')).toContain('/runs/*/cells.json');
-    expect(targetsOf('s3:PutObject')).toContain('/runs/*/results/*');
-    expect(targetsOf('lambda:InvokeFunction')).toContain(`:function:${functionName('train')}`);
+    const targets = (action: string): string => JSON.stringify(targetsOf('TrainingStateMachineRole', action));
+    expect(targets('states:StartExecution')).toContain(`:stateMachine:synergy-${STAGE}-training`);
+    expect(targets('s3:GetObject')).toContain('/runs/*/cells.json');
+    expect(targets('s3:PutObject')).toContain('/runs/*/results/*');
+    expect(targets('lambda:InvokeFunction')).toContain(`:function:${functionName('train')}`);
+  });
+
+  it('lets the roles that look for optional objects list the data bucket, and feedback only capture/', () => {
+    // Without ListBucket S3 answers a missing object with 403, not 404; the monitor also lists capture/.
+    const unconditional = ['FinishRunRole', 'MonitorRole', 'PrepRole', 'RegisterRole'];
+    expect(rolesGranting('s3:ListBucket').sort()).toEqual([...unconditional, 'FeedbackRole'].sort());
+    const bucketArn = { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${DATA_BUCKET}` };
+    const grants = (role: string) =>
+      statementsGranting(resource(template, role), 's3:ListBucket').map(({ Resource, Condition }) => ({
+        Resource,
+        Condition,
+      }));
+    for (const role of unconditional) {
+      expect(grants(role), role).toEqual([{ Resource: bucketArn, Condition: undefined }]);
+    }
+    expect(grants('FeedbackRole')).toEqual([
+      { Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['capture/*'] } } },
+    ]);
+  });
+
+  it('lets monitor and feedback put and read alarms under the stage prefix only, and nobody else', () => {
+    const alarms = `:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${ALARM_PREFIX}*`;
+    const putters = rolesGranting('cloudwatch:PutMetricAlarm');
+    expect(putters.sort()).toEqual(['FeedbackRole', 'MonitorRole']);
+    for (const role of putters) {
+      for (const action of ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms']) {
+        const targets = targetsOf(role, action);
+        expect(targets, `${role} ${action}`).toHaveLength(1);
+        expect(JSON.stringify(targets[0])).toContain(alarms);
+      }
+    }
+  });
+
+  it('lets register and promote put events on the default bus only, and nobody else', () => {
+    const publishers = rolesGranting('events:PutEvents');
+    expect(publishers.sort()).toEqual(['PromoteRole', 'RegisterRole']);
+    for (const role of publishers) {
+      const targets = targetsOf(role, 'events:PutEvents');
+      expect(targets, role).toHaveLength(1);
+      expect(JSON.stringify(targets[0])).toContain(
+        `:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`,
+      );
+    }
+  });
+
+  it('lets retrain start only the training state machine', () => {
+    const targets = targetsOf('RetrainRole', 'states:StartExecution');
+    expect(targets).toHaveLength(1);
+    expect(JSON.stringify(targets[0])).toContain(`:stateMachine:synergy-${STAGE}-training`);
   });
 });
 
 describe('the packaged bundles', () => {
   const run = promisify(execFile);
-
-  /** An env value as the template gives it, with table and state machine references resolved. */
-  function resolveEnvValue(value: unknown): string {
-    if (typeof value === 'string') return value;
-    const id = referencedId(value);
-    const target = id === undefined ? undefined : resource(template, id);
-    if (target?.Type === 'AWS::DynamoDB::Table') return target.Properties.TableName as string;
-    if (target?.Type === 'AWS::StepFunctions::StateMachine') {
-      return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${target.Properties.StateMachineName as string}`;
-    }
-    throw new Error(`cannot resolve env value ${JSON.stringify(value)}`);
-  }
 
   async function unpack(key: string): Promise<{ dir: string; names: string[] }> {
     const dir = join(outDir, 'unpacked', key);
@@ -419,22 +502,15 @@ describe('the packaged bundles', () => {
 
   it.each(FUNCTIONS)(
     '$key loads in Node with its env and refuses an empty event by name',
-    async ({ key, file, libsvm }) => {
+    async ({ key, file, libsvm, missingField }) => {
       const { dir, names } = await unpack(key);
       expect(names).toContain(`functions/${file}.mjs`);
       expect(names.includes('node_modules/libsvm-js/out/wasm/libsvm.wasm')).toBe(libsvm);
       // The SDK comes from the runtime: shipping it would be megabytes per function for nothing.
       expect(names.filter((name) => name.includes('@aws-sdk/'))).toEqual([]);
-      const variables = (
-        resource(template, `${logicalId(key)}LambdaFunction`).Properties.Environment as {
-          Variables: Record<string, unknown>;
-        }
-      ).Variables;
       const env = {
         ...offlineEnv(outDir),
-        ...Object.fromEntries(
-          Object.entries(variables).map(([name, value]) => [name, resolveEnvValue(value)]),
-        ),
+        ...environmentOf(key),
         AWS_REGION: REGION,
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         POWERTOOLS_METRICS_DISABLED: 'true',
@@ -445,13 +521,15 @@ describe('the packaged bundles', () => {
         { env, cwd: dir, timeout: 60_000 },
       );
       const outcome = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
-      if (HTTP_FUNCTIONS.has(key)) {
+      if (missingField === undefined) {
         // API Gateway never sends an empty event; what matters is that the bundle loads and answers.
         expect(outcome).toHaveProperty('result');
         return;
       }
-      expect(outcome).toMatchObject({ errorType: 'InvalidEventError' });
-      expect(outcome.errorMessage).toMatch(new RegExp(`^${key}: invalid event: \\w+`));
+      expect(outcome).toMatchObject({
+        errorType: 'InvalidEventError',
+        errorMessage: expect.stringMatching(new RegExp(`^${key}: invalid event: ${missingField}: `)),
+      });
     },
   );
 });

@@ -12,6 +12,7 @@ import { DynamoExperiments } from '../../layers/aws/dynamo-experiments.ts';
 import { DynamoRegistry } from '../../layers/aws/dynamo-registry.ts';
 import { S3ArtifactStore } from '../../layers/aws/s3-artifact-store.ts';
 import type { RunRecord } from '../../layers/core/pipeline/records.ts';
+import type { LocalClock } from '../../local/clock.ts';
 import { tableName } from '../../local/config/stack-config.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { startLocalStack } from '../../local/stack.ts';
@@ -41,11 +42,20 @@ export async function makeStateDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'synergy-e2e-'));
 }
 
-export async function startHarness(stateDir?: string): Promise<Harness> {
+export interface HarnessOptions {
+  /** The CloudWatch/EventBridge clock (a SimulatedClock the test advances). */
+  readonly clock?: LocalClock;
+  /** serverless.yml stage parameters (`--param`). */
+  readonly params?: Readonly<Record<string, string>>;
+}
+
+export async function startHarness(stateDir?: string, options: HarnessOptions = {}): Promise<Harness> {
   const dir = stateDir ?? (await makeStateDir());
   const stack = await startLocalStack({
     root: ROOT,
     stateDir: dir,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.params === undefined ? {} : { params: options.params }),
     faults: true,
     waitTimeScale: 0.01,
     notificationRetryDelaysMs: [10, 20],

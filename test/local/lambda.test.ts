@@ -26,6 +26,8 @@ const ENDPOINTS = {
   s3: 'http://127.0.0.1:4569',
   dynamodb: 'http://127.0.0.1:4567',
   stepfunctions: 'http://127.0.0.1:8083',
+  cloudwatch: 'http://127.0.0.1:4582',
+  eventbridge: 'http://127.0.0.1:4587',
   region: 'eu-west-1',
 };
 

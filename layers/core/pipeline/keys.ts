@@ -84,6 +84,43 @@ export function datasetNameFromKey(key: string): string | undefined {
   return dataset;
 }
 
+/**
+ * What a retraining run trained on (retraining-source.ts): the dataset and the labelled feedback files
+ * appended to it, with the digest of the combined bytes.
+ */
+export function trainingSourceKey(runId: string): string {
+  return `${runPrefix(runId)}training-source.json`;
+}
+
+const FEEDBACK = 'feedback/';
+
+/** The folder whose uploads are ground truth for `model` (the feedback function's S3 trigger). */
+export function feedbackPrefix(model: string): string {
+  return `${FEEDBACK}${model}/`;
+}
+
+/** The model of a feedback upload key `feedback/<model>/<file>.csv`, or undefined for any other key. */
+export function modelOfFeedbackKey(key: string): string | undefined {
+  if (!key.startsWith(FEEDBACK)) return undefined;
+  const parts = key.slice(FEEDBACK.length).split('/');
+  if (parts.length !== 2) return undefined;
+  const [model, file] = parts;
+  if (model === '' || !/^[^/]+\.csv$/i.test(file) || file.length === '.csv'.length) return undefined;
+  return model;
+}
+
+/**
+ * Feedback rows joined with their captured inputs, as CSV, for retraining. Outside `feedback/` so that
+ * writing them does not trigger the feedback function again.
+ */
+export function labelledPrefix(model: string): string {
+  return `monitoring/${model}/labelled/`;
+}
+
+export function labelledKey(model: string, id: string): string {
+  return `${labelledPrefix(model)}${id}.csv`;
+}
+
 export function s3Uri(ref: { readonly bucket: string; readonly key: string }): string {
   return `s3://${ref.bucket}/${ref.key}`;
 }

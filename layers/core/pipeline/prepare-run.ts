@@ -1,18 +1,39 @@
 /**
- * The Prep task: the uploaded CSV → the run's prepared dataset (matrices + CV folds), its preprocessor
- * and its raw holdout records in S3, with the same preparation (and so the same numbers) as the CLI's
- * in-process `synergy train`. Data errors propagate unchanged, so a run fails with the very message the
- * CLI prints for the same file.
+ * The Prep task: the uploaded CSV → the run's prepared dataset (matrices + CV folds), its preprocessor,
+ * its raw holdout records and its drift baseline in S3, with the same preparation (and so the same
+ * numbers) as the CLI's in-process `synergy train`. Data errors propagate unchanged, so a run fails with
+ * the very message the CLI prints for the same file.
+ *
+ * A retraining run (alarm, schedule, person) trains on the model's latest dataset with the labelled
+ * feedback rows appended (monitoring/retraining-source.ts). Its dataset summary keeps the dataset's URI,
+ * so the next retraining starts from the same dataset rather than appending the feedback twice; the
+ * digest and row count are of the combined bytes, and `runs/<runId>/training-source.json` lists the
+ * feedback files and how many rows they added.
  */
 import { createHash } from 'node:crypto';
 import { encodeDataset } from '../../ml/data/dataset-binary.ts';
 import { prepareCsv } from '../../ml/data/prepare.ts';
 import { searchFolds } from '../../ml/search/cell-search.ts';
 import { NotFoundError, RunConfigError } from '../errors.ts';
+import { writeRunBaseline } from '../monitoring/baseline-artifacts.ts';
+import {
+  describeSource,
+  type RetrainingSource,
+  retrainingSource,
+  type SourceTally,
+} from '../monitoring/retraining-source.ts';
 import type { ObjectRef } from '../ports.ts';
 import type { PipelineDeps } from './deps.ts';
 import { holdoutLines } from './holdout-writer.ts';
-import { holdoutKey, preparedDatasetKey, preprocessorKey, refOfUri, runConfigKey, s3Uri } from './keys.ts';
+import {
+  holdoutKey,
+  preparedDatasetKey,
+  preprocessorKey,
+  refOfUri,
+  runConfigKey,
+  s3Uri,
+  trainingSourceKey,
+} from './keys.ts';
 import type { PrepOutput, TrainingRequest } from './messages.ts';
 import type { RunRecord } from './records.ts';
 import { type RunConfig, resolveRunConfig } from './run-config.ts';
@@ -32,10 +53,11 @@ export async function prepareRun(deps: PrepDeps, state: RunState, signal?: Abort
   if (!head)
     throw new NotFoundError(`the run's data ${s3Uri(source)} does not exist`, { uri: s3Uri(source) });
   const config = await readRunConfig(deps, source.bucket, state.request.modelName, head.metadata.target);
+  const training = await trainingBytes(deps, state.request, source, signal);
 
   const digest = createHash('sha256');
-  const csv = await deps.artifacts.stream(source, signal);
-  const prepared = await prepareCsv(teeInto(csv, digest), {
+  const tally: SourceTally = { labelledRows: 0, skippedFiles: [] };
+  const prepared = await prepareCsv(teeInto(await training.open(signal, tally), digest), {
     ...(config.target === undefined ? {} : { target: config.target }),
     testSize: config.testSize,
     seed: config.seed,
@@ -53,11 +75,19 @@ export async function prepareRun(deps: PrepDeps, state: RunState, signal?: Abort
     contentType: 'application/octet-stream',
   });
   await deps.artifacts.writeJson(preprocessor, prepared.preprocessor.toJSON());
+  await writeRunBaseline(deps, state.runId, prepared.baseline, state.request.modelName);
+  if (training.retraining) {
+    const described = describeSource(training.retraining, sourceDigest, tally);
+    await deps.artifacts.writeJson(at(trainingSourceKey(state.runId)), described);
+  }
   const holdoutSource = {
-    bytes: await deps.artifacts.stream(source, signal),
+    // The same bytes again (for a retraining, the same dataset and feedback files), checked by digest.
+    bytes: await training.open(signal),
     digest: sourceDigest,
     testRows: prepared.testRows,
-    uri: s3Uri(source),
+    uri: training.retraining
+      ? `${s3Uri(source)} with ${training.retraining.labelled.length} labelled feedback file(s)`
+      : s3Uri(source),
   };
   await deps.artifacts.write(holdout, holdoutLines(holdoutSource), { contentType: 'application/x-ndjson' });
 
@@ -136,6 +166,30 @@ async function resolveSource(
     });
   }
   return refOfUri(previous.uri);
+}
+
+interface TrainingBytes {
+  /** A fresh stream of the bytes to train on; every call gives the same bytes. */
+  open(signal?: AbortSignal, tally?: SourceTally): Promise<AsyncIterable<Uint8Array>>;
+  /** Set for a retraining: the dataset with the model's labelled feedback appended. */
+  readonly retraining?: RetrainingSource;
+}
+
+/**
+ * An upload trains on its own bytes; a retraining on the latest dataset followed by every feedback row
+ * labelled so far (retraining-source.ts), so ground truth reaches the next model.
+ */
+async function trainingBytes(
+  deps: Pick<PipelineDeps, 'artifacts' | 'bucket'>,
+  request: TrainingRequest,
+  source: ObjectRef,
+  signal: AbortSignal | undefined,
+): Promise<TrainingBytes> {
+  if (request.trigger.kind === 'upload') {
+    return { open: (streamSignal) => deps.artifacts.stream(source, streamSignal) };
+  }
+  const retraining = await retrainingSource(deps, request.modelName, source, signal);
+  return { open: async (streamSignal, tally) => retraining.stream(streamSignal, tally), retraining };
 }
 
 /** `incoming/<dataset>/_config.json` (optional) and the upload's `target` metadata → the run's config. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../errors.ts';
+import type { RegistryEvents } from '../ports.ts';
 import type { PipelineDeps } from './deps.ts';
 import type { Holdout } from './holdout.ts';
 import { readHoldout } from './holdout.ts';
@@ -28,24 +29,8 @@ export type PromotionOutput = z.infer<typeof promotionOutputSchema>;
 
 export type StateAfterRegister = z.infer<typeof runStateAfterRegisterSchema>;
 
-export interface ChampionChanged {
-  readonly type: 'ChampionChanged';
-  readonly modelName: string;
-  readonly version: number;
-  readonly fromVersion?: number;
-  readonly reason: string;
-  readonly at: string;
-}
-
-/**
- * Where registry changes are announced (issue #6 puts them on EventBridge). Optional: without it the
- * promotion is only in the registry and its audit trail.
- */
-export interface RegistryEvents {
-  publish(event: ChampionChanged): Promise<void>;
-}
-
 type PromoteDeps = Pick<PipelineDeps, 'artifacts' | 'experiments' | 'registry' | 'metrics' | 'clock'> & {
+  /** Where the move is announced (AliasMoved on EventBridge); without it, only the audit trail has it. */
   readonly events?: RegistryEvents;
 };
 
@@ -87,8 +72,9 @@ export async function promoteModel(
     if (!decision.promote) {
       return finish({ promoted: false, modelName, version, reason: decision.reason });
     }
+    let moved: AliasRecord;
     try {
-      await deps.registry.moveAlias({
+      moved = await deps.registry.moveAlias({
         modelName,
         alias: 'champion',
         version,
@@ -102,14 +88,18 @@ export async function promoteModel(
       continue;
     }
     deps.metrics.add('ModelsPromoted', 'Count', 1, { modelName });
-    await deps.events?.publish({
-      type: 'ChampionChanged',
-      modelName,
-      version,
-      ...fromOf(champion),
-      reason: decision.reason,
-      at: deps.clock.now().toISOString(),
-    });
+    await deps.events?.publish([
+      {
+        type: 'AliasMoved',
+        modelName,
+        alias: 'champion',
+        version,
+        ...fromOf(champion),
+        reason: decision.reason,
+        actor: runActor(state.runId),
+        at: moved.updatedAt,
+      },
+    ]);
     return finish({ promoted: true, modelName, version, ...fromOf(champion), reason: decision.reason });
   }
   throw new ConflictError(

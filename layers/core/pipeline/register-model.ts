@@ -1,12 +1,14 @@
 /**
  * The Register task: the run's model document becomes the next version of the model (gapless, via the
- * registry's conditional put), the challenger alias moves to it, and the promotion gate decides whether
- * the Promote task should make it champion. Safe under Lambda retries: a run registers at most one
- * version, and nothing is written to the registry unless the artifact is in place and verified.
+ * registry's conditional put) with the run's drift baseline copied next to it, the version is announced,
+ * the challenger alias moves to it, and the promotion gate decides whether the Promote task should make
+ * it champion. Safe under Lambda retries: a run registers at most one version, and nothing is written to
+ * the registry unless the artifact is in place and verified.
  */
 import { z } from 'zod';
 import { ConflictError } from '../errors.ts';
-import type { ObjectRef } from '../ports.ts';
+import { copyBaselineToVersion } from '../monitoring/baseline-artifacts.ts';
+import type { ObjectRef, RegistryEvents } from '../ports.ts';
 import type { PipelineDeps } from './deps.ts';
 import type { Holdout } from './holdout.ts';
 import { readHoldout } from './holdout.ts';
@@ -21,7 +23,10 @@ export type StateAfterEvaluate = z.infer<typeof runStateAfterEvaluateSchema>;
 type RegisterDeps = Pick<
   PipelineDeps,
   'artifacts' | 'experiments' | 'registry' | 'metrics' | 'clock' | 'bucket' | 'codeVersion'
->;
+> & {
+  /** Where the new version is announced (ModelVersionCreated on EventBridge); optional. */
+  readonly events?: RegistryEvents;
+};
 
 /** How far back a retried Register looks for the version its first attempt created. */
 const RECENT_VERSIONS = 20;
@@ -54,6 +59,9 @@ export async function registerModel(
   // Read before any registry write: a broken holdout must fail the run with the registry untouched.
   const holdout: Holdout = await readHoldout(deps.artifacts, state.prep.holdout, state.prep.target, signal);
   const version = (await findRegistered(deps, state)) ?? (await createVersion(deps, state, signal));
+  // Before any alias points at it: the monitor reads the champion's baseline.
+  await copyBaselineToVersion(deps, state.runId, version.modelName, version.version, signal);
+  await announce(deps, version);
   await moveChallenger(deps, version);
   const gate = await runPromotionGate(deps, version, holdout, promotionMargin, signal);
   await stage.finish();
@@ -119,6 +127,27 @@ async function createVersion(
   });
   deps.metrics.add('ModelVersionsRegistered', 'Count', 1, { modelName });
   return version;
+}
+
+/**
+ * ModelVersionCreated, published again by a retried Register (at least once, as EventBridge delivers):
+ * the event is the same every time (its time is the version's), so consumers can drop repeats by
+ * model and version.
+ */
+async function announce(deps: Pick<RegisterDeps, 'events'>, version: ModelVersionRecord): Promise<void> {
+  const { lineage } = version;
+  await deps.events?.publish([
+    {
+      type: 'ModelVersionCreated',
+      modelName: version.modelName,
+      version: version.version,
+      runId: lineage.runId,
+      trigger: lineage.trigger,
+      ...(lineage.reason === undefined ? {} : { reason: lineage.reason }),
+      testAccuracy: version.metrics.testAccuracy,
+      at: version.createdAt,
+    },
+  ]);
 }
 
 /**

@@ -15,6 +15,7 @@ export function capturedRows(
     for (let c = 0; c < nClasses; c++) probabilities[names[c]] = scored.probabilities[i * nClasses + c];
     return {
       requestId: scored.requestId,
+      row: i,
       at,
       model: scored.modelName,
       version: scored.version,

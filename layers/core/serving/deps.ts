@@ -18,6 +18,8 @@ export interface ServingSettings {
 /** One scored row as captured: the monitor (issue #6) reads these lines back. */
 export interface CapturedRow {
   readonly requestId: string;
+  /** The row's index within its request (0-based): with requestId, what ground-truth feedback joins on. */
+  readonly row: number;
   /** ISO-8601. */
   readonly at: string;
   readonly model: string;

@@ -2,11 +2,14 @@
  * CSV → validated table → imputed, one-hot encoded, scaled train/test matrices plus the Preprocessor
  * that repeats the same steps on serving records. The entry point of the CLI and of the "prep" step.
  */
+import { computeBaseline } from '../drift/baseline.ts';
+import type { Baseline, DriftColumn } from '../drift/types.ts';
 import { ParamsError } from '../errors.ts';
 import type { CsvSource } from './csv-records.ts';
 import { type FittedEncoding, fitEncoding } from './encoding.ts';
+import type { FeatureColumn } from './feature-column.ts';
 import type { ColumnOverride } from './header.ts';
-import { inferKind } from './infer-kind.ts';
+import { type ColumnKind, inferKind } from './infer-kind.ts';
 import type { ClassLabel } from './labels.ts';
 import type { LabelledMatrix } from './matrix.ts';
 import { Preprocessor } from './preprocessor.ts';
@@ -46,6 +49,8 @@ export interface PreparedData {
   /** 0-based data-record indices into the file (the header is not a record). */
   trainRows: Int32Array;
   testRows: Int32Array;
+  /** What the monitor compares serving traffic with: the training split's raw columns and class shares. */
+  baseline: Baseline;
   summary: {
     rows: number;
     columns: number;
@@ -89,6 +94,20 @@ function buildMatrix(
   return { nRows: rows.length, nFeatures, values, y: takeLabels(y, rows), nClasses };
 }
 
+/** A feature's raw (unimputed, unscaled) values on `rows`, as the kind inferKind decided. */
+function driftColumn(column: FeatureColumn, kind: ColumnKind, rows: Int32Array): DriftColumn {
+  if (kind === 'numeric') {
+    const numbers = column.numbers();
+    const values = new Float64Array(rows.length);
+    for (let r = 0; r < rows.length; r++) values[r] = numbers[rows[r]];
+    return { name: column.name, kind, values };
+  }
+  const all = column.codes();
+  const codes = new Int32Array(rows.length);
+  for (let r = 0; r < rows.length; r++) codes[r] = all[rows[r]];
+  return { name: column.name, kind, codes, levels: column.levels };
+}
+
 export async function prepareCsv(source: CsvSource, options: PrepareOptions = {}): Promise<PreparedData> {
   const { testSize, seed, folds } = checkOptions(options);
   const table = await readTable(source, { target: options.target, columns: options.columns });
@@ -111,6 +130,13 @@ export async function prepareCsv(source: CsvSource, options: PrepareOptions = {}
   const nFeatures = encodings.reduce((sum, e) => sum + e.nFeatures, 0);
   const train = buildMatrix(encodings, nFeatures, split.train, y, nClasses);
   const test = buildMatrix(encodings, nFeatures, split.test, y, nClasses);
+  // Over the raw values (before imputation, encoding and scaling), as serving receives them.
+  const baseline = computeBaseline({
+    columns: table.features.map((column, i) => driftColumn(column, kinds[i], split.train)),
+    targetLevels: classes.map(String),
+    targetCodes: train.y,
+    targetName,
+  });
   const stats = fitScaler(train);
   applyScaler(train, stats);
   applyScaler(test, stats);
@@ -146,6 +172,7 @@ export async function prepareCsv(source: CsvSource, options: PrepareOptions = {}
     test,
     trainRows: split.train,
     testRows: split.test,
+    baseline,
     summary: { rows: table.nRows, columns: table.header.length, missingCells, classCounts },
   };
 }

@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateConstructionCsv } from '../../../layers/core/demo/construction-schedule.ts';
 import { ConflictError, RunConfigError } from '../../../layers/core/errors.ts';
+import { runConstraintsKey, runStatisticsKey } from '../../../layers/core/monitoring/monitoring-keys.ts';
+import { labelledKey, trainingSourceKey } from '../../../layers/core/pipeline/keys.ts';
 import { prepareRun, type RunState } from '../../../layers/core/pipeline/prepare-run.ts';
 import { DEFAULT_RUN_CONFIG } from '../../../layers/core/pipeline/run-config.ts';
 import type { ObjectRef } from '../../../layers/core/ports.ts';
 import { decodeDataset } from '../../../layers/ml/data/dataset-binary.ts';
 import { prepareCsv } from '../../../layers/ml/data/prepare.ts';
+import { baselineFromStatisticsJson } from '../../../layers/ml/drift/statistics-json.ts';
 import { searchFolds } from '../../../layers/ml/search/cell-search.ts';
 import { FixedClock, MemoryArtifactStore, MemoryExperiments } from '../../support/memory-ports.ts';
 
@@ -89,6 +92,16 @@ describe('prepareRun', () => {
       const row = rows[expected.testRows[i]];
       expect(JSON.parse(line)).toEqual(Object.fromEntries(header.map((name, j) => [name, row[j]])));
     });
+  });
+
+  it('writes the drift baseline of the training split next to the run', async () => {
+    const { deps, state, artifacts } = setup(csv);
+    const out = await prepareRun(deps, state);
+    const statistics = await artifacts.readJson({ bucket: BUCKET, key: runStatisticsKey(state.runId) });
+    const baseline = baselineFromStatisticsJson(statistics);
+    expect(baseline.rows).toBe(out.trainRows);
+    expect(baseline.features.map((f) => f.name)).toEqual(csv.split('\n')[0].split(',').slice(0, -1));
+    expect(await artifacts.head({ bucket: BUCKET, key: runConstraintsKey(state.runId) })).toBeDefined();
   });
 
   it('marks the run RUNNING at prep and records the dataset and config', async () => {
@@ -193,5 +206,102 @@ describe('prepareRun', () => {
     const error = await failureOf(prepareRun({ ...deps, artifacts: changing }, state));
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.message).toContain('changed while the run was preparing it');
+  });
+});
+
+describe('prepareRun for a retraining', () => {
+  const csv = generateConstructionCsv({ rows: 400, seed: 3 });
+  const [header, ...extraRows] = generateConstructionCsv({ rows: 30, seed: 4 })
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(','));
+  const target = header.length - 1;
+  const dropped = header.indexOf('crew_shortfall_pct');
+  /** Feedback rows as the feedback function writes them: its own column order, the target last. */
+  const order = [...header.keys()].filter((j) => j !== target && j !== dropped).reverse();
+  const labelled = (rows: string[][]) =>
+    [[...order, target].map((j) => header[j]), ...rows.map((row) => [...order, target].map((j) => row[j]))]
+      .map((fields) => `${fields.join(',')}\n`)
+      .join('');
+  /** The same rows in the dataset's order, the column the feedback lacks left empty. */
+  const appended = (rows: string[][]) =>
+    rows.map((row) => `${row.map((value, j) => (j === dropped ? '' : value)).join(',')}\n`).join('');
+
+  async function uploadedThenRetrained(files: Record<string, string>) {
+    const { deps, state, artifacts } = setup(csv);
+    const upload = await prepareRun(deps, state);
+    for (const [id, body] of Object.entries(files))
+      artifacts.put({ bucket: BUCKET, key: labelledKey('site', id) }, body);
+    deps.clock.advance(60_000);
+    const retrain: RunState = {
+      runId: 'site-drift-0123456789abcdef',
+      request: { modelName: 'site', trigger: { kind: 'drift' }, reason: 'drift: test' },
+    };
+    return { deps, artifacts, upload, retrain };
+  }
+
+  it('trains on the latest dataset followed by the labelled feedback, re-emitted in its column order', async () => {
+    const first = extraRows.slice(0, 10);
+    const second = extraRows.slice(10);
+    // Listed by key: "a-…" before "b-…", whatever order they were written in.
+    const { deps, artifacts, upload, retrain } = await uploadedThenRetrained({
+      'b-later': labelled(second),
+      'a-earlier': labelled(first),
+    });
+    const out = await prepareRun(deps, retrain);
+    const combined = csv + appended(first) + appended(second);
+    const expected = await prepareCsv(combined, { seed: 42, testSize: 0.2, folds: 5 });
+    const decoded = decodeDataset(await artifacts.readBytes(out.dataset));
+    expect(Array.from(decoded.train.values)).toEqual(Array.from(expected.train.values));
+    expect(Array.from(decoded.test.y)).toEqual(Array.from(expected.test.y));
+    expect(out.source).toEqual({
+      uri: upload.source.uri,
+      digest: createHash('sha256').update(combined).digest('hex'),
+      rows: 400 + extraRows.length,
+      columns: 17,
+    });
+    expect(text(artifacts, out.holdout).trimEnd().split('\n')).toHaveLength(out.testRows);
+    expect(await artifacts.readJson({ bucket: BUCKET, key: trainingSourceKey(retrain.runId) })).toMatchObject(
+      {
+        dataset: upload.source.uri,
+        labelled: [
+          { uri: `s3://${BUCKET}/${labelledKey('site', 'a-earlier')}` },
+          { uri: `s3://${BUCKET}/${labelledKey('site', 'b-later')}` },
+        ],
+        labelledRows: extraRows.length,
+        skippedFiles: [],
+        digest: out.source.digest,
+      },
+    );
+    expect(await deps.experiments.getRun(retrain.runId)).toMatchObject({
+      trigger: { kind: 'drift' },
+      dataset: out.source,
+    });
+  });
+
+  it('without feedback, trains on the very bytes of the upload (same digest, same data)', async () => {
+    const { deps, artifacts, upload, retrain } = await uploadedThenRetrained({});
+    const out = await prepareRun(deps, retrain);
+    expect(out.source).toEqual(upload.source);
+    const bytes = Buffer.from(await artifacts.readBytes(out.dataset));
+    expect(bytes.equals(Buffer.from(await artifacts.readBytes(upload.dataset)))).toBe(true);
+  });
+
+  it('fails rather than write a holdout when a feedback file changes between the two reads', async () => {
+    const { deps, artifacts, retrain } = await uploadedThenRetrained({ f: labelled(extraRows.slice(0, 5)) });
+    const ref = { bucket: BUCKET, key: labelledKey('site', 'f') };
+    const changing = Object.assign(Object.create(artifacts) as MemoryArtifactStore, {
+      reads: 0,
+      async stream(streamed: ObjectRef) {
+        if (streamed.key === ref.key && ++this.reads === 2)
+          artifacts.put(ref, labelled(extraRows.slice(5, 10)));
+        return artifacts.stream(streamed);
+      },
+    });
+    const error = await failureOf(prepareRun({ ...deps, artifacts: changing }, retrain));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.message).toContain(
+      'with 1 labelled feedback file(s) changed while the run was preparing it',
+    );
   });
 });

@@ -1,13 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type {
-  ChampionChanged,
-  RegistryEvents,
-  StateAfterRegister,
-} from '../../../layers/core/pipeline/promote-model.ts';
+import type { StateAfterRegister } from '../../../layers/core/pipeline/promote-model.ts';
 import { promoteModel } from '../../../layers/core/pipeline/promote-model.ts';
 import type { AliasName, AliasRecord } from '../../../layers/core/pipeline/records.ts';
 import { registerModel } from '../../../layers/core/pipeline/register-model.ts';
 import { MemoryRegistry } from '../../support/memory-ports.ts';
+import { RecordedEvents } from '../registry/recorded-events.ts';
 import { newWorld, runToEvaluate, type World } from './pipeline-fixture.ts';
 import { MID, MODEL_NAME, runSpec, STRONG, WEAK } from './strengths.ts';
 
@@ -43,13 +40,6 @@ class RacingRegistry extends MemoryRegistry {
       }
     }
     return super.moveAlias(move);
-  }
-}
-
-class RecordedEvents implements RegistryEvents {
-  readonly published: ChampionChanged[] = [];
-  async publish(event: ChampionChanged): Promise<void> {
-    this.published.push(event);
   }
 }
 
@@ -89,13 +79,16 @@ describe('promoteModel', () => {
     expect(audit.actor).toBe('run/run-weak');
     expect(events.published).toEqual([
       {
-        type: 'ChampionChanged',
+        type: 'AliasMoved',
         modelName: MODEL_NAME,
+        alias: 'champion',
         version: 1,
         reason: weak.registration.gate.reason,
-        at: expect.any(String),
+        actor: 'run/run-weak',
+        at: audit.at,
       },
     ]);
+    expect(events.batches).toBe(1);
     expect(world.metrics.points.filter((p) => p.name === 'ModelsPromoted')).toHaveLength(1);
     expect((await world.experiments.getRun('run-weak'))?.stage).toBe('promote');
 
@@ -113,8 +106,13 @@ describe('promoteModel', () => {
     expect(weak2.registration.version).toBe(3);
     registry.interloper = 3;
     registry.championMoves = 0;
-    const out = await promoteModel(world.deps, mid);
+    const published = events.published.length;
+    const out = await promoteModel({ ...world.deps, events }, mid);
     expect(out).toMatchObject({ promoted: true, version: 2, fromVersion: 3 });
+    // Only the move that happened is announced, from the champion it actually replaced.
+    expect(events.published.slice(published)).toMatchObject([
+      { type: 'AliasMoved', version: 2, fromVersion: 3, actor: 'run/run-mid' },
+    ]);
     expect(out.reason).toContain('beats champion v3');
     expect(registry.championMoves).toBe(2);
     expect((await championAudit()).map((a) => [a.version, a.actor])).toEqual([

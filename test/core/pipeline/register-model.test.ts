@@ -1,7 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  runConstraintsKey,
+  runStatisticsKey,
+  versionConstraintsKey,
+  versionStatisticsKey,
+} from '../../../layers/core/monitoring/monitoring-keys.ts';
 import { ArtifactIntegrityError, sha256Hex } from '../../../layers/core/pipeline/model-document.ts';
 import type { StateAfterEvaluate } from '../../../layers/core/pipeline/register-model.ts';
 import { modelArtifactKey, registerModel } from '../../../layers/core/pipeline/register-model.ts';
+import { RecordedEvents } from '../registry/recorded-events.ts';
 import { BUCKET, newWorld, runToEvaluate, type World } from './pipeline-fixture.ts';
 import { MID, MODEL_NAME, runSpec, STRONG, WEAK } from './strengths.ts';
 
@@ -10,6 +17,8 @@ describe('registerModel', () => {
   let strong: StateAfterEvaluate;
   let weak: StateAfterEvaluate;
   let mid: StateAfterEvaluate;
+  const events = new RecordedEvents();
+  const at = (key: string) => ({ bucket: BUCKET, key });
 
   beforeAll(async () => {
     world = newWorld();
@@ -22,7 +31,7 @@ describe('registerModel', () => {
   });
 
   it('registers the first version with its artifact, lineage and challenger alias, and promotes it', async () => {
-    const out = await registerModel(world.deps, strong);
+    const out = await registerModel({ ...world.deps, events }, strong);
     const key = modelArtifactKey(MODEL_NAME, 'run-strong');
     expect(out).toMatchObject({
       modelName: MODEL_NAME,
@@ -55,12 +64,69 @@ describe('registerModel', () => {
     expect((await world.registry.getAlias(MODEL_NAME, 'challenger'))?.version).toBe(1);
   });
 
+  it('copies the run’s baseline next to the version, byte for byte', async () => {
+    for (const [runKey, versionKey] of [
+      [runStatisticsKey('run-strong'), versionStatisticsKey(MODEL_NAME, 1)],
+      [runConstraintsKey('run-strong'), versionConstraintsKey(MODEL_NAME, 1)],
+    ]) {
+      const copied = Buffer.from(await world.artifacts.readBytes(at(versionKey)));
+      expect(copied.length).toBeGreaterThan(0);
+      expect(copied.equals(Buffer.from(await world.artifacts.readBytes(at(runKey))))).toBe(true);
+    }
+  });
+
+  it('announces the version with its lineage', async () => {
+    const version = await world.registry.getVersion(MODEL_NAME, 1);
+    expect(events.published).toEqual([
+      {
+        type: 'ModelVersionCreated',
+        modelName: MODEL_NAME,
+        version: 1,
+        runId: 'run-strong',
+        trigger: 'upload',
+        reason: 'test run-strong',
+        testAccuracy: strong.evaluation.testAccuracy,
+        at: version?.createdAt,
+      },
+    ]);
+  });
+
   it('returns the same version when retried, without a new version or registry change', async () => {
     const auditBefore = (await world.registry.listAudit(MODEL_NAME)).length;
-    const again = await registerModel(world.deps, strong);
+    world.clock.advance(60_000);
+    const again = await registerModel({ ...world.deps, events }, strong);
     expect(again.version).toBe(1);
     expect(await world.registry.listVersions(MODEL_NAME)).toHaveLength(1);
     expect(await world.registry.listAudit(MODEL_NAME)).toHaveLength(auditBefore);
+    // Announced again (at least once), as the very same event, so consumers can drop the repeat.
+    expect(events.published).toHaveLength(2);
+    expect(events.published[1]).toEqual(events.published[0]);
+  });
+
+  it('keeps a retraining’s trigger and reason in the lineage and its announcement', async () => {
+    const other = newWorld();
+    const evaluated = await runToEvaluate(other, runSpec('run-retrain', WEAK));
+    const reason = 'drift: alarm synergy-local-schedule-drift went to ALARM at 2026-01-01T00:05:00.000+0000';
+    const state = {
+      ...evaluated,
+      request: { ...evaluated.request, trigger: { kind: 'drift' as const }, reason },
+    };
+    const announced = new RecordedEvents();
+    await registerModel({ ...other.deps, events: announced }, state);
+    expect((await other.registry.getVersion(MODEL_NAME, 1))?.lineage).toMatchObject({
+      trigger: 'drift',
+      reason,
+    });
+    expect(announced.published).toMatchObject([{ type: 'ModelVersionCreated', trigger: 'drift', reason }]);
+  });
+
+  it('registers a run prepared before monitoring existed, with no baseline to copy', async () => {
+    const other = newWorld();
+    const state = await runToEvaluate(other, runSpec('run-old', WEAK));
+    other.artifacts.objects.delete(`s3://${BUCKET}/${runStatisticsKey('run-old')}`);
+    other.artifacts.objects.delete(`s3://${BUCKET}/${runConstraintsKey('run-old')}`);
+    expect((await registerModel(other.deps, state)).version).toBe(1);
+    expect(await other.artifacts.head(at(versionStatisticsKey(MODEL_NAME, 1)))).toBeUndefined();
   });
 
   it('does not promote a version worse than the champion, re-scoring the champion on this holdout', async () => {

@@ -20,6 +20,7 @@ const BUCKET = 'capture-test-bucket';
 function row(model: string, n: number): CapturedRow {
   return {
     requestId: `req-${n}`,
+    row: 0,
     at: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, n)).toISOString(),
     model,
     version: 3,

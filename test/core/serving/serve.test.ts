@@ -328,6 +328,7 @@ describe('handleServingRequest: metrics and capture', () => {
     fixture.captured.forEach((row, i) => {
       expect(row).toMatchObject({
         requestId: 'req-1',
+        row: i,
         at: '2026-01-01T00:00:00.000Z',
         model: 'schedule',
         version: 1,

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { SynergyError } from '../../../layers/core/errors.ts';
+import type { FinishState } from '../../../layers/core/pipeline/finish-run.ts';
+import {
+  finishRun,
+  finishStateSchema,
+  ReportTimeoutError,
+} from '../../../layers/core/pipeline/finish-run.ts';
+import { FixedClock, MemoryExperiments, MemoryMetrics } from '../../support/memory-ports.ts';
+
+const ref = (key: string) => ({ bucket: 'data', key });
+
+const state: FinishState = finishStateSchema.parse({
+  runId: 'run-1',
+  request: { modelName: 'schedule', trigger: { kind: 'manual' } },
+  prep: {
+    dataset: ref('runs/run-1/prepared.bin'),
+    preprocessor: ref('runs/run-1/preprocessor.json'),
+    holdout: ref('runs/run-1/holdout.jsonl'),
+    source: { uri: 's3://data/incoming/schedule/a.csv', digest: 'abc', rows: 100, columns: 5 },
+    target: 'y',
+    classes: ['no', 'yes'],
+    features: 4,
+    trainRows: 80,
+    testRows: 20,
+    config: { seed: 42, promotionMargin: 0 },
+  },
+  plan: {
+    manifest: ref('runs/run-1/cells.json'),
+    results: { bucket: 'data', prefix: 'runs/run-1/results' },
+    cells: 10,
+    configurations: 2,
+    subsampled: [],
+  },
+  refits: [
+    {
+      kind: 'refit',
+      model: 'DecisionTree',
+      params: { max_depth: 3 },
+      paramsKey: 'max_depth=3',
+      cvAccuracy: 0.8,
+      cvStd: 0.05,
+      configurations: 2,
+      testAccuracy: 0.85,
+      fitSeconds: 0.1,
+      artifact: ref('runs/run-1/refits/DecisionTree.json'),
+    },
+  ],
+  evaluation: {
+    bestModel: 'DecisionTree',
+    testAccuracy: 0.85,
+    modelDocument: ref('runs/run-1/model.json'),
+    sha256: 'f'.repeat(64),
+    leaderboard: ref('runs/run-1/leaderboard.json'),
+    evaluation: ref('runs/run-1/evaluation.json'),
+  },
+  registration: {
+    modelName: 'schedule',
+    version: 3,
+    artifact: ref('models/schedule/run-1/model.json'),
+    promote: false,
+    gate: { newAccuracy: 0.85, margin: 0, reason: 'because' },
+  },
+});
+
+function setup() {
+  const experiments = new MemoryExperiments();
+  experiments.runs.set('run-1', {
+    runId: 'run-1',
+    modelName: 'schedule',
+    status: 'RUNNING',
+    trigger: { kind: 'manual' },
+    createdAt: '2025-12-31T00:00:00.000Z',
+    updatedAt: '2025-12-31T00:00:00.000Z',
+    stage: 'register',
+  });
+  const metrics = new MemoryMetrics();
+  const reported: { error: unknown; runId: string }[] = [];
+  const base = {
+    experiments,
+    metrics,
+    clock: new FixedClock(),
+    onReportError: (error: unknown, runId: string) => reported.push({ error, runId }),
+  };
+  return { base, experiments, metrics, reported };
+}
+
+describe('finishRun writes the run report', () => {
+  it('after the run is SUCCEEDED, and returns where it is', async () => {
+    const { base, experiments } = setup();
+    const seen: string[] = [];
+    const out = await finishRun(
+      {
+        ...base,
+        writeReport: async (runId) => {
+          seen.push((await experiments.getRun(runId))?.status ?? 'missing');
+          return ref(`reports/${runId}/index.html`);
+        },
+      },
+      state,
+    );
+    expect(seen).toEqual(['SUCCEEDED']);
+    expect(out.report).toBe('s3://data/reports/run-1/index.html');
+  });
+
+  it('leaves the run SUCCEEDED when the report fails: counted, handed to onReportError, no report in the output', async () => {
+    const { base, experiments, metrics, reported } = setup();
+    const broken = new SynergyError('bucket on fire');
+    const out = await finishRun({ ...base, writeReport: () => Promise.reject(broken) }, state);
+    expect(out.status).toBe('SUCCEEDED');
+    expect(out).not.toHaveProperty('report');
+    expect((await experiments.getRun('run-1'))?.status).toBe('SUCCEEDED');
+    expect(reported).toEqual([{ error: broken, runId: 'run-1' }]);
+    expect(metrics.points.map((p) => [p.name, p.dimensions])).toEqual([
+      ['RunsSucceeded', { modelName: 'schedule' }],
+      ['ReportsFailed', { modelName: 'schedule' }],
+    ]);
+  });
+
+  it('gives up a report that outlives its budget, aborting its signal', async () => {
+    const { base, reported } = setup();
+    let aborted = false;
+    const out = await finishRun(
+      {
+        ...base,
+        reportBudgetMs: 20,
+        writeReport: (_runId, signal) =>
+          new Promise((_, reject) => {
+            signal?.addEventListener('abort', () => {
+              aborted = true;
+              reject(signal.reason);
+            });
+          }),
+      },
+      state,
+    );
+    expect(out.status).toBe('SUCCEEDED');
+    expect(reported).toHaveLength(1);
+    expect(reported[0].error).toBeInstanceOf(ReportTimeoutError);
+    expect(aborted).toBe(true);
+  });
+
+  it('writes the report again when a retried Finish finds the run already SUCCEEDED', async () => {
+    const { base } = setup();
+    let writes = 0;
+    const deps = {
+      ...base,
+      writeReport: async (runId: string) => {
+        writes++;
+        return ref(`reports/${runId}/index.html`);
+      },
+    };
+    await finishRun(deps, state);
+    const again = await finishRun(deps, state);
+    expect(writes).toBe(2);
+    expect(again.report).toBe('s3://data/reports/run-1/index.html');
+  });
+});
