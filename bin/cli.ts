@@ -41,6 +41,13 @@ Commands:
                 <dir>/<runId>/index.html and print its absolute path
       --out <dir>         default .synergy/reports
       --json              {"path": …}
+  model-page <model>  Render the model's page (versions and aliases over time, live accuracy, max PSI and
+                PSI per feature from CloudWatch, the alarms now) to <dir>/models/<model>/index.html and
+                print its absolute path
+      --out <dir>         default .synergy/reports (next to the run reports it links to)
+      --hours <n>         how far back the metric charts go (default 336 = 14 days)
+      --period <s>        seconds per point (default: the alarm period; widened to keep ≤ 1440 points)
+      --json              {"path","model","champion","challenger","versions","aliasMoves","alarms","range","points"}
   models [name] Registered models and aliases; with a name, its versions and audit trail (--json)
   keys create --name <label>   Create an API key for the prediction endpoint; prints it once (--json)
   keys list                    API keys: id, name, created, revoked (--json)
@@ -102,6 +109,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/route.ts')).runRoute(rest);
     case 'report':
       return (await import('./commands/report.ts')).runReport(rest);
+    case 'model-page':
+      return (await import('./commands/model-page.ts')).runModelPage(rest);
     case 'monitor':
       return (await import('./commands/monitor.ts')).runMonitor(rest);
     case 'promote':

@@ -3,13 +3,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CloudWatchMetricHistory } from '../../layers/aws/cloudwatch-metric-history.ts';
 import { monitorSettingsFromEnv } from '../../layers/aws/monitoring-wiring.ts';
+import type { Clock } from '../../layers/core/ports.ts';
 import {
   collectModelPage,
   type ModelPageData,
   type ModelPageOptions,
 } from '../../layers/core/reports/model-page/model-page-data.ts';
 import { renderModelPage } from '../../layers/core/reports/model-page/render-model-page.ts';
-import type { Clock } from '../../layers/core/ports.ts';
 import { UsageError } from '../errors.ts';
 import { missingService, openStack } from '../stack/session.ts';
 
@@ -21,18 +21,24 @@ const SAFE_MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 function positive(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!(Number.isFinite(value) && value > 0)) throw new UsageError(`--${name} must be a positive number, got "${text}"`);
+  if (!(Number.isFinite(value) && value > 0))
+    throw new UsageError(`--${name} must be a positive number, got "${text}"`);
   return value;
 }
 
 function pageOptions(hours: string | undefined, period: string | undefined): ModelPageOptions {
   const lookbackHours = positive('hours', hours);
   const periodSeconds = positive('period', period);
-  if (periodSeconds !== undefined && !(periodSeconds === 10 || periodSeconds === 30 || periodSeconds % 60 === 0)) {
+  if (
+    periodSeconds !== undefined &&
+    !(periodSeconds === 10 || periodSeconds === 30 || periodSeconds % 60 === 0)
+  ) {
     throw new UsageError(`--period must be 10, 30 or a multiple of 60 seconds, got ${periodSeconds}`);
   }
   return {
-    ...(lookbackHours === undefined ? {} : { lookbackSeconds: Math.max(60, Math.round(lookbackHours * 3600)) }),
+    ...(lookbackHours === undefined
+      ? {}
+      : { lookbackSeconds: Math.max(60, Math.round(lookbackHours * 3600)) }),
     ...(periodSeconds === undefined ? {} : { periodSeconds }),
   };
 }

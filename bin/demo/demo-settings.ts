@@ -1,9 +1,8 @@
 /**
- * What the demo sets up, each with the reason it prints: the stage parameters of its stack, the run
- * config it uploads as `_config.json`, and how much traffic it sends.
+ * What the demo sets up, each with the reason it prints: the stage parameters of its stack and how much
+ * traffic it sends. Training uses the defaults (the paper's grid: nine models, 190 CV cells, 5 folds)
+ * unless `--config` gives a `_config.json`.
  */
-import { MODEL_NAMES, type ModelName } from '../../layers/ml/models/classifier.ts';
-import type { ParamGrid } from '../../layers/ml/search/grid.ts';
 
 /** The dataset name, and so the S3 prefix (incoming/<name>/) and the model name. */
 export const DEMO_MODEL = 'schedule-adherence';
@@ -31,43 +30,6 @@ export const DEMO_PARAMS: readonly DemoParam[] = [
 
 export function demoParamValues(): Record<string, string> {
   return Object.fromEntries(DEMO_PARAMS.map((param) => [param.name, param.value]));
-}
-
-export interface DemoRunConfig {
-  readonly models: readonly ModelName[];
-  readonly grids: Readonly<Partial<Record<ModelName, ParamGrid>>>;
-  readonly folds: number;
-}
-
-/**
- * All nine models of the paper, each on a small slice of its grid, 3-fold CV: 45 cells, so two runs fit
- * the demo's three minutes on two cores. The paper's full grid (190 cells, 5 folds) takes about 70 s per
- * run of 2,000 rows here, MLP alone most of it; `synergy run --config` runs any grid.
- */
-export const DEMO_RUN_CONFIG: DemoRunConfig = {
-  models: MODEL_NAMES,
-  grids: {
-    LogisticRegression: { C: [0.1, 1, 10] },
-    DecisionTree: { max_depth: [3, 5, 7] },
-    RandomForest: { n_estimators: [50] },
-    SVC: { kernel: ['linear'], C: [1] },
-    KNN: { n_neighbors: [5, 9] },
-    GradientBoosting: { n_estimators: [50] },
-    AdaBoost: { n_estimators: [50] },
-    XGBoost: { n_estimators: [50], learning_rate: [0.1, 0.2] },
-    MLP: { hidden_layer_sizes: [[16]], max_iter: [60], learning_rate_init: [0.01] },
-  },
-  folds: 3,
-};
-
-/** CV cells of a run with this config (configurations × folds). */
-export function cellCount(config: DemoRunConfig): number {
-  let configurations = 0;
-  for (const model of config.models) {
-    const grid = config.grids[model] ?? {};
-    configurations += Object.values(grid).reduce((product, values) => product * values.length, 1);
-  }
-  return configurations * config.folds;
 }
 
 /**

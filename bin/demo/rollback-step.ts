@@ -64,10 +64,10 @@ export async function rollbackStep(
       reason: 'demo: promoted by hand to show a rollback',
     });
     promotedByHand = retrained.version;
-    servedAfterPromotion = await servedNow(context);
     narrator.say(
       `The gate kept the champion, so first a promotion by hand (synergy promote ${DEMO_MODEL} ${retrained.version}): champion v${before?.version ?? '—'} → v${retrained.version}`,
     );
+    servedAfterPromotion = await servedNow(context);
     narrator.say(`  the endpoint now serves v${servedAfterPromotion ?? '?'} (after the ${ttl})`);
   }
   const rolled = await rollbackChampion(deps, {
@@ -75,10 +75,10 @@ export async function rollbackStep(
     actor: ACTOR,
     reason: 'demo: rollback',
   });
-  const servedAfterRollback = await servedNow(context);
   narrator.say(
     `synergy rollback ${DEMO_MODEL}: champion v${rolled.from} → v${rolled.to} (the previous champion, from the audit trail)`,
   );
+  const servedAfterRollback = await servedNow(context);
   narrator.say(`  the endpoint now serves v${servedAfterRollback ?? '?'} (after the ${ttl})`);
   return {
     promotedByGate: retrained.promoted,

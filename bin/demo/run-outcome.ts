@@ -16,6 +16,7 @@ import { reportKey } from '../../layers/core/reports/report-keys.ts';
 import { renderRunReportFor } from '../../layers/core/reports/write-run-report.ts';
 import { type RunEvaluation, runEvaluationSchema } from '../format/run-result.ts';
 import type { DemoStack } from './demo-stack.ts';
+import { waitFor } from './wait.ts';
 
 export async function readEvaluation(
   artifacts: ArtifactStore,
@@ -37,10 +38,22 @@ const executionOutputSchema = z.object({
   promotion: z.object({ promoted: z.boolean(), reason: z.string() }).optional(),
 });
 
-/** The gate's decision as the run's execution recorded it; undefined when the execution has no output. */
+/**
+ * The gate's decision as the run's execution recorded it; undefined when the execution has none (it
+ * failed before the gate). Finish marks the run SUCCEEDED just before the execution ends: this waits for
+ * the end.
+ */
 export async function gateOutcome(sfn: SFNClient, run: RunRecord): Promise<GateOutcome | undefined> {
-  if (run.executionArn === undefined) return undefined;
-  const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: run.executionArn }));
+  const executionArn = run.executionArn;
+  if (executionArn === undefined) return undefined;
+  const execution = await waitFor(
+    `execution ${executionArn} to end`,
+    async () => {
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return described.status === 'RUNNING' ? undefined : described;
+    },
+    { timeoutMs: 30_000 },
+  );
   if (execution.output === undefined) return undefined;
   const parsed = executionOutputSchema.safeParse(JSON.parse(execution.output));
   if (!parsed.success) return undefined;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { DemoContext, ServingContext } from './context.ts';
-import { cellCount, DEMO_MODEL, DEMO_PARAMS, DEMO_RUN_CONFIG, demoParamValues } from './demo-settings.ts';
+import { DEMO_MODEL, DEMO_PARAMS, demoParamValues } from './demo-settings.ts';
 import { type DemoStack, freshStateDir, startDemoStack } from './demo-stack.ts';
 import { driftedTrafficStep, type MonitoredPhase, normalTrafficStep } from './drift-steps.ts';
 import type { MonitorAnswer } from './monitor-call.ts';
@@ -17,7 +17,7 @@ import { rollbackStep } from './rollback-step.ts';
 import { gateOutcome, readEvaluation } from './run-outcome.ts';
 import type { DemoRunSummary, DemoSummary, MonitorSummary } from './summary.ts';
 import { championHistory, formatSummary } from './summary.ts';
-import { trainStep } from './train-step.ts';
+import { type RunConfigFile, trainStep } from './train-step.ts';
 
 export interface DemoOptions {
   readonly root: string;
@@ -27,6 +27,8 @@ export interface DemoOptions {
   readonly dir: string;
   /** Absolute: reports are saved as `<reportsDir>/<runId>/index.html`. */
   readonly reportsDir: string;
+  /** Uploaded as the dataset's `_config.json` (default: none, the paper's grid). */
+  readonly config: RunConfigFile | undefined;
 }
 
 function monitorSummary(phase: MonitoredPhase): MonitorSummary {
@@ -57,6 +59,7 @@ async function runSummaries(
         status: run.status,
         seconds: (Date.parse(run.finishedAt ?? run.updatedAt) - Date.parse(run.createdAt)) / 1000,
         rows: run.dataset?.rows ?? null,
+        cells: run.cellsTotal ?? null,
         bestModel: evaluation?.best.model ?? run.result?.bestModel ?? null,
         testAccuracy: evaluation?.best.testAccuracy ?? run.result?.testAccuracy ?? null,
         version: run.result?.modelVersion ?? null,
@@ -95,7 +98,12 @@ export async function tellDemoStory(
     const context: DemoContext = { demo, narrator, reportsDir: options.reportsDir };
 
     narrator.section('Train: generate data, upload, follow the serverless run');
-    const trained = await trainStep(context, { rows: options.rows, seed: options.seed, dir: options.dir });
+    const trained = await trainStep(context, {
+      rows: options.rows,
+      seed: options.seed,
+      dir: options.dir,
+      config: options.config,
+    });
 
     narrator.section('Predict through the three protocols');
     const predicted = await predictStep(context);
@@ -135,9 +143,10 @@ export async function tellDemoStory(
       data: { rows: options.rows, seed: options.seed, csv: trained.csvPath },
       stack: { stateDir: demo.stateDir, params: demoParamValues() },
       runConfig: {
-        models: DEMO_RUN_CONFIG.models.length,
-        cells: cellCount(DEMO_RUN_CONFIG),
-        folds: DEMO_RUN_CONFIG.folds,
+        file: options.config?.path ?? null,
+        models: trained.run.config?.models.length ?? null,
+        folds: trained.run.config?.folds ?? null,
+        cells: trained.run.cellsTotal ?? null,
       },
       runs,
       predictions: predicted.answers.map((answer) => ({

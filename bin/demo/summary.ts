@@ -13,6 +13,7 @@ export interface DemoRunSummary {
   readonly status: RunRecord['status'];
   readonly seconds: number;
   readonly rows: number | null;
+  readonly cells: number | null;
   readonly bestModel: string | null;
   readonly testAccuracy: number | null;
   readonly version: number | null;
@@ -44,7 +45,13 @@ export interface DemoSummary {
   readonly model: string;
   readonly data: { readonly rows: number; readonly seed: number; readonly csv: string };
   readonly stack: { readonly stateDir: string; readonly params: Readonly<Record<string, string>> };
-  readonly runConfig: { readonly models: number; readonly cells: number; readonly folds: number };
+  /** The first run's config: the `--config` file (null: the defaults), models, folds and CV cells. */
+  readonly runConfig: {
+    readonly file: string | null;
+    readonly models: number | null;
+    readonly folds: number | null;
+    readonly cells: number | null;
+  };
   readonly runs: readonly DemoRunSummary[];
   readonly predictions: readonly {
     readonly protocol: string;
@@ -102,12 +109,13 @@ export function formatSummary(summary: Omit<DemoSummary, 'seconds' | 'steps'>): 
   lines.push('Runs');
   lines.push(
     ...table(
-      ['Run', 'Trigger', 'Status', 'Rows', 'Best model', 'Test acc', 'Version', 'Promoted', 's'],
+      ['Run', 'Trigger', 'Status', 'Rows', 'Cells', 'Best model', 'Test acc', 'Version', 'Promoted', 's'],
       summary.runs.map((run) => [
         run.runId,
         run.trigger,
         run.status,
         run.rows === null ? '—' : String(run.rows),
+        run.cells === null ? '—' : String(run.cells),
         run.bestModel ?? '—',
         run.testAccuracy === null ? '—' : run.testAccuracy.toFixed(4),
         version(run.version),

@@ -14,10 +14,15 @@ import type { RunRecord } from '../../layers/core/pipeline/records.ts';
 import { formatRunResult, type RunEvaluation } from '../format/run-result.ts';
 import { waitForUploadRun } from '../stack/follow-run.ts';
 import type { DemoContext } from './context.ts';
-import { cellCount, DEMO_MODEL, DEMO_RUN_CONFIG, DEMO_TARGET } from './demo-settings.ts';
+import { DEMO_MODEL, DEMO_TARGET } from './demo-settings.ts';
 import { DemoRunFailedError } from './errors.ts';
 import { readEvaluation, saveReport } from './run-outcome.ts';
 import { followVisibly } from './run-progress.ts';
+
+export interface RunConfigFile {
+  readonly path: string;
+  readonly text: string;
+}
 
 export interface TrainedRun {
   readonly run: RunRecord;
@@ -29,7 +34,13 @@ export interface TrainedRun {
 
 export async function trainStep(
   context: DemoContext,
-  data: { readonly rows: number; readonly seed: number; readonly dir: string },
+  data: {
+    readonly rows: number;
+    readonly seed: number;
+    readonly dir: string;
+    /** A `_config.json` to upload first (default: none, the pipeline's defaults). */
+    readonly config: RunConfigFile | undefined;
+  },
 ): Promise<TrainedRun> {
   const { demo, narrator } = context;
   const file = `schedule-adherence-${data.rows}-${data.seed}.csv`;
@@ -42,11 +53,13 @@ export async function trainStep(
   );
   narrator.say(`  ${features.length} features (${features.join(', ')}); label ${DEMO_TARGET}: yes/no`);
 
-  const configRef = { bucket: demo.bucket, key: runConfigKey(DEMO_MODEL) };
-  await demo.artifacts.write(configRef, JSON.stringify(DEMO_RUN_CONFIG), { contentType: 'application/json' });
-  narrator.say(
-    `Run config → s3://${configRef.bucket}/${configRef.key}: all ${DEMO_RUN_CONFIG.models.length} models, ${cellCount(DEMO_RUN_CONFIG)} CV cells (${DEMO_RUN_CONFIG.folds} folds), a slice of the paper's grid`,
-  );
+  if (data.config === undefined) {
+    narrator.say("No _config.json: the defaults, the paper's grid search (9 models, 5-fold CV)");
+  } else {
+    const configRef = { bucket: demo.bucket, key: runConfigKey(DEMO_MODEL) };
+    await demo.artifacts.write(configRef, data.config.text, { contentType: 'application/json' });
+    narrator.say(`${data.config.path} → s3://${configRef.bucket}/${configRef.key} (the run config)`);
+  }
 
   const key = `incoming/${DEMO_MODEL}/${file}`;
   const put = await demo.stack.clients.s3.send(
@@ -62,9 +75,10 @@ export async function trainStep(
   narrator.say(`Uploaded → s3://${demo.bucket}/${key}; its S3 notification invokes startRun`);
   const started = await waitForUploadRun(demo.experiments, { modelName: DEMO_MODEL, key, etag: put.ETag });
   narrator.say(
-    `Run ${started.runId}: Step Functions runs prep → plan → ${cellCount(DEMO_RUN_CONFIG)} cells on Lambda sandboxes → select → refits → evaluate → register → promotion gate`,
+    `Run ${started.runId}: the state machine runs prep → plan → CV cells in a Distributed Map on Lambda sandboxes → select → refits → evaluate → register → promotion gate`,
   );
   const run = await followVisibly(context, started.runId);
+  if (run.cellsTotal !== undefined) narrator.say(`${run.cellsTotal} CV cells trained`);
   const evaluation = run.status === 'SUCCEEDED' ? await readEvaluation(demo.artifacts, run) : undefined;
   narrator.say();
   const audit = await demo.registry.listAudit(DEMO_MODEL);

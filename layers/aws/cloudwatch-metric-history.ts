@@ -10,17 +10,16 @@ import type {
   MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { SynergyError } from '../core/errors.ts';
-import type {
-  MetricHistory,
-  MetricQuery,
-  MetricSeries,
-} from '../core/reports/model-page/metric-history.ts';
+import type { MetricHistory, MetricQuery, MetricSeries } from '../core/reports/model-page/metric-history.ts';
 import { awsErrorName } from './aws-errors.ts';
 import { cloudWatchSdk } from './sdk.ts';
 
 /** The part of CloudWatchClient used here (a CloudWatchClient is one), so tests can pass a `{ send }`. */
 export interface MetricDataSender {
-  send(command: GetMetricDataCommand, options?: { abortSignal?: AbortSignal }): Promise<GetMetricDataCommandOutput>;
+  send(
+    command: GetMetricDataCommand,
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<GetMetricDataCommandOutput>;
 }
 
 /** GetMetricData failed or refused a query; names the metrics involved. */
@@ -106,7 +105,10 @@ export class CloudWatchMetricHistory implements MetricHistory {
           });
           let page: GetMetricDataCommandOutput;
           try {
-            page = await this.client.send(command, signal === undefined ? undefined : { abortSignal: signal });
+            page = await this.client.send(
+              command,
+              signal === undefined ? undefined : { abortSignal: signal },
+            );
           } catch (error) {
             throw new CloudWatchMetricHistoryError(
               `GetMetricData failed: ${describeFailure(error)}`,

@@ -121,7 +121,8 @@ export async function monitorModel(
   const from = new Date(to.getTime() - settings.windowSeconds * 1000);
 
   const builder = new WindowColumnsBuilder(baseline);
-  for await (const row of readCapture(deps, modelName, from, to, signal)) builder.add(row);
+  const capture = readCapture(deps, modelName, from, to, signal);
+  for await (const row of capture) builder.add(row);
   const window = builder.finish();
   signal?.throwIfAborted();
 
@@ -141,6 +142,7 @@ export async function monitorModel(
     baselineVersion: champion.version,
     window: { from: from.toISOString(), to: to.toISOString() },
     rows: window.rows,
+    truncatedLines: capture.stats.truncatedLines,
     ...highestPsi(features),
     features,
     predictions,

@@ -27,6 +27,8 @@ export interface DriftReport {
   readonly window: { readonly from: string; readonly to: string };
   /** Captured rows in the window. */
   readonly rows: number;
+  /** Unreadable last lines of capture files (a writer that crashed mid-line): rows lost, not guessed. */
+  readonly truncatedLines: number;
   readonly maxPsi: number;
   /** The feature with the highest PSI (undefined when the window is empty). */
   readonly maxPsiFeature?: string;

@@ -7,19 +7,15 @@
  * accuracy every six hours that sags with the drift. The metrics sit in an in-memory CloudWatch that
  * aggregates per period as GetMetricData does.
  */
-import { computeBaseline } from '../../../layers/ml/drift/baseline.ts';
-import { measureDrift } from '../../../layers/ml/drift/measure-drift.ts';
-import { toStatisticsJson } from '../../../layers/ml/drift/statistics-json.ts';
-import type { DriftColumn } from '../../../layers/ml/drift/types.ts';
-import { Random } from '../../../layers/ml/random.ts';
+
 import { accuracyAlarm, driftAlarm } from '../../../layers/core/monitoring/alarm-definitions.ts';
 import {
   FEATURE_PSI_METRIC,
   LIVE_ACCURACY_METRIC,
   MAX_PSI_METRIC,
 } from '../../../layers/core/monitoring/metric-names.ts';
-import { versionStatisticsKey } from '../../../layers/core/monitoring/monitoring-keys.ts';
 import type { MonitorSettings } from '../../../layers/core/monitoring/monitor-settings.ts';
+import { versionStatisticsKey } from '../../../layers/core/monitoring/monitoring-keys.ts';
 import type { NewModelVersion } from '../../../layers/core/pipeline/records.ts';
 import type {
   MetricHistory,
@@ -27,6 +23,11 @@ import type {
   MetricSeries,
 } from '../../../layers/core/reports/model-page/metric-history.ts';
 import type { ModelPageDeps } from '../../../layers/core/reports/model-page/model-page-data.ts';
+import { computeBaseline } from '../../../layers/ml/drift/baseline.ts';
+import { measureDrift } from '../../../layers/ml/drift/measure-drift.ts';
+import { toStatisticsJson } from '../../../layers/ml/drift/statistics-json.ts';
+import type { DriftColumn } from '../../../layers/ml/drift/types.ts';
+import { Random } from '../../../layers/ml/random.ts';
 import { MemoryAlarms } from '../../support/memory-alarms.ts';
 import { FixedClock, MemoryArtifactStore, MemoryRegistry } from '../../support/memory-ports.ts';
 
@@ -104,12 +105,20 @@ export class MemoryMetricHistory implements MetricHistory {
 }
 
 /** A version as register-model records it (fields the page does not show are plausible constants). */
-export function newVersion(modelName: string, runId: string, overrides: Partial<NewModelVersion> = {}): NewModelVersion {
+export function newVersion(
+  modelName: string,
+  runId: string,
+  overrides: Partial<NewModelVersion> = {},
+): NewModelVersion {
   return {
     modelName,
     algorithm: 'RandomForest',
     params: { n_estimators: 100 },
-    artifact: { uri: `s3://${BUCKET}/models/${modelName}/${runId}/model.json`, sha256: 'ab'.repeat(32), size: 1234 },
+    artifact: {
+      uri: `s3://${BUCKET}/models/${modelName}/${runId}/model.json`,
+      sha256: 'ab'.repeat(32),
+      size: 1234,
+    },
     signature: { inputs: [], target: 'delayed', classes: ['no', 'yes'] },
     metrics: { testAccuracy: 0.86, cvAccuracy: 0.85, cvStd: 0.012 },
     lineage: {
@@ -164,6 +173,8 @@ export interface ModelWorld {
   readonly features: readonly string[];
   /** Hours the monitor did not run (a gap in the lines). */
   readonly quietHours: number;
+  /** LiveAccuracy datapoints emitted (one per feedback upload). */
+  readonly feedbackUploads: number;
 }
 
 const HOUR = 3600_000;
@@ -188,32 +199,61 @@ export async function generatedModel(
   };
   const moveTo = async (alias: 'champion' | 'challenger', version: number, reason: string, actor: string) => {
     const current = await registry.getAlias(modelName, alias);
-    await registry.moveAlias({ modelName, alias, version, expectedRevision: current?.revision, reason, actor });
+    await registry.moveAlias({
+      modelName,
+      alias,
+      version,
+      expectedRevision: current?.revision,
+      reason,
+      actor,
+    });
   };
-  const register = async (runId: string, overrides: Partial<NewModelVersion>, promote: string | undefined) => {
+  const register = async (
+    runId: string,
+    overrides: Partial<NewModelVersion>,
+    promote: string | undefined,
+  ) => {
     const v = await registry.createVersion(newVersion(modelName, runId, overrides));
     await moveTo('challenger', v.version, `registered by run ${runId}`, `run/${runId}`);
-    if (promote !== undefined) await moveTo('champion', v.version, `promoted by run ${runId}: ${promote}`, `run/${runId}`);
+    if (promote !== undefined)
+      await moveTo('champion', v.version, `promoted by run ${runId}: ${promote}`, `run/${runId}`);
     return v;
   };
 
   at(0);
-  await register('run-0001', { algorithm: 'LogisticRegression', metrics: { testAccuracy: 0.81, cvAccuracy: 0.8, cvStd: 0.02 } }, 'no champion yet');
+  await register(
+    'run-0001',
+    { algorithm: 'LogisticRegression', metrics: { testAccuracy: 0.81, cvAccuracy: 0.8, cvStd: 0.02 } },
+    'no champion yet',
+  );
   at(3);
-  await register('run-0002', { metrics: { testAccuracy: 0.86, cvAccuracy: 0.85, cvStd: 0.012 } }, 'beats v1 by 0.050 on the holdout');
+  await register(
+    'run-0002',
+    { metrics: { testAccuracy: 0.86, cvAccuracy: 0.85, cvStd: 0.012 } },
+    'beats v1 by 0.050 on the holdout',
+  );
   at(6.2);
   await register(
     'run-0003',
     {
       algorithm: 'XGBoost',
       metrics: { testAccuracy: 0.84, cvAccuracy: 0.845, cvStd: 0.015 },
-      lineage: { ...newVersion(modelName, 'run-0003').lineage, trigger: 'drift', reason: 'MaxPSI 0.41 > 0.25 (synergy-test-construction-delays-drift)' },
+      lineage: {
+        ...newVersion(modelName, 'run-0003').lineage,
+        trigger: 'drift',
+        reason: 'MaxPSI 0.41 > 0.25 (synergy-test-construction-delays-drift)',
+      },
     },
     undefined,
   );
   at(7);
   await moveTo('champion', 3, 'ops: try the XGBoost model on live traffic', 'synergy-cli');
-  await registry.putRouting({ modelName, weights: { champion: 90, challenger: 10 }, updatedAt: clock.now().toISOString(), actor: 'synergy-cli' });
+  await registry.putRouting({
+    modelName,
+    weights: { champion: 90, challenger: 10 },
+    updatedAt: clock.now().toISOString(),
+    actor: 'synergy-cli',
+  });
   at(8);
   await moveTo('champion', 2, 'rollback from v3: latency too high', 'synergy-cli');
   at(9.4);
@@ -222,7 +262,11 @@ export async function generatedModel(
     {
       algorithm: 'GradientBoosting',
       metrics: { testAccuracy: 0.88, cvAccuracy: 0.872, cvStd: 0.01 },
-      lineage: { ...newVersion(modelName, 'run-0004').lineage, trigger: 'accuracy', reason: 'LiveAccuracy 0.64 < 0.7 (synergy-test-construction-delays-accuracy)' },
+      lineage: {
+        ...newVersion(modelName, 'run-0004').lineage,
+        trigger: 'accuracy',
+        reason: 'LiveAccuracy 0.64 < 0.7 (synergy-test-construction-delays-accuracy)',
+      },
     },
     'beats v2 by 0.030 on the holdout',
   );
@@ -230,7 +274,12 @@ export async function generatedModel(
   // The champion's baseline, as prep computes it from the training split and register copies it.
   const training = scheduleColumns(random, 2000, 0);
   const targetCodes = new Int32Array(2000).map(() => (random.next() < 0.3 ? 1 : 0));
-  const baseline = computeBaseline({ columns: training, targetLevels: ['no', 'yes'], targetCodes, targetName: 'delayed' });
+  const baseline = computeBaseline({
+    columns: training,
+    targetLevels: ['no', 'yes'],
+    targetCodes,
+    targetName: 'delayed',
+  });
   artifacts.put(
     { bucket: BUCKET, key: versionStatisticsKey(modelName, 4) },
     JSON.stringify(toStatisticsJson(baseline, { datasetName: 'schedule.csv' })),
@@ -247,6 +296,7 @@ export async function generatedModel(
     });
   const weekStart = end.getTime() - 7 * DAY;
   let quietHours = 0;
+  let feedbackUploads = 0;
   for (let hour = 0; hour < 7 * 24; hour++) {
     if (hour >= 40 && hour < 50) {
       quietHours++;
@@ -265,14 +315,23 @@ export async function generatedModel(
     if (hour % 6 === 3) {
       const accuracy = Math.min(0.99, 0.87 - 0.2 * drift + 0.02 * random.normal());
       emit(LIVE_ACCURACY_METRIC, new Date(when.getTime() + 20 * 60_000), accuracy);
+      feedbackUploads++;
     }
   }
 
   at(10);
   await alarms.ensure(driftAlarm(SETTINGS, modelName));
   await alarms.ensure(accuracyAlarm(SETTINGS, modelName));
-  alarms.setState(driftAlarm(SETTINGS, modelName).name, 'ALARM', 'Threshold Crossed: 1 datapoint [0.52] was greater than the threshold (0.25).');
-  alarms.setState(accuracyAlarm(SETTINGS, modelName).name, 'OK', 'Threshold Crossed: no datapoints were received for 1 period.');
+  alarms.setState(
+    driftAlarm(SETTINGS, modelName).name,
+    'ALARM',
+    'Threshold Crossed: 1 datapoint [0.52] was greater than the threshold (0.25).',
+  );
+  alarms.setState(
+    accuracyAlarm(SETTINGS, modelName).name,
+    'OK',
+    'Threshold Crossed: no datapoints were received for 1 period.',
+  );
 
   return {
     modelName,
@@ -283,6 +342,7 @@ export async function generatedModel(
     metrics,
     features: baseline.features.map((f) => f.name),
     quietHours,
+    feedbackUploads,
     deps: { registry, artifacts, bucket: BUCKET, alarms, metrics, clock, settings: SETTINGS },
   };
 }

@@ -6,19 +6,16 @@
  * saw breach, whatever the period drawn. Features come from the champion's baseline (what the monitor
  * measures), else from the latest drift report.
  */
-import type { AlarmStateValue, Alarms, ArtifactStore, Clock, Registry } from '../../ports.ts';
+
 import { NotFoundError, SynergyError } from '../../errors.ts';
 import { accuracyAlarmName, driftAlarmName } from '../../monitoring/alarm-definitions.ts';
 import { BaselineFormatError, readVersionBaseline } from '../../monitoring/baseline-artifacts.ts';
-import {
-  FEATURE_PSI_METRIC,
-  LIVE_ACCURACY_METRIC,
-  MAX_PSI_METRIC,
-} from '../../monitoring/metric-names.ts';
-import { driftReportsPrefix } from '../../monitoring/monitoring-keys.ts';
+import { FEATURE_PSI_METRIC, LIVE_ACCURACY_METRIC, MAX_PSI_METRIC } from '../../monitoring/metric-names.ts';
 import type { MonitorSettings } from '../../monitoring/monitor-settings.ts';
+import { driftReportsPrefix } from '../../monitoring/monitoring-keys.ts';
 import { s3Uri } from '../../pipeline/keys.ts';
 import type { AliasName, AliasRecord, RunTrigger } from '../../pipeline/records.ts';
+import type { AlarmStateValue, Alarms, ArtifactStore, Clock, Registry } from '../../ports.ts';
 import { type AliasHistory, aliasHistory } from './alias-history.ts';
 import type { MetricHistory, MetricQuery, MetricSeries } from './metric-history.ts';
 
@@ -119,10 +116,13 @@ export interface ModelPageData {
 
 function checkWholeSeconds(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-    throw new ModelPageOptionsError(`model page: ${name} must be a positive whole number of seconds, got ${value}`, {
-      option: name,
-      value,
-    });
+    throw new ModelPageOptionsError(
+      `model page: ${name} must be a positive whole number of seconds, got ${value}`,
+      {
+        option: name,
+        value,
+      },
+    );
   }
 }
 
@@ -132,7 +132,7 @@ function checkWholeSeconds(name: string, value: number | undefined): void {
  */
 export function chartPeriod(lookbackSeconds: number, requested: number): number {
   const widest = Math.ceil(lookbackSeconds / MAX_PERIODS / 60) * 60;
-  return requested >= widest ? requested : widest;
+  return Math.max(requested, widest);
 }
 
 function points(series: MetricSeries | undefined): TimePoint[] {
@@ -181,7 +181,8 @@ async function discoverFeatures(
     }
   }
   const key = await latestDriftReportKey(deps, modelName);
-  if (key === undefined) return { names: [], source: { kind: 'none', reason: `${why}, and no drift report exists` } };
+  if (key === undefined)
+    return { names: [], source: { kind: 'none', reason: `${why}, and no drift report exists` } };
   const ref = { bucket: deps.bucket, key };
   const names = reportFeatures(await deps.artifacts.readJson(ref, signal));
   if (names === undefined) {
@@ -222,7 +223,11 @@ export async function collectModelPage(
   const from = new Date(Math.floor((now.getTime() - lookback * 1000) / periodMs) * periodMs);
   const features = await discoverFeatures(deps, modelName, champion?.version, signal);
   const dimensions = { service: settings.service, model: modelName };
-  const query = (metricName: string, stat: MetricQuery['stat'], extra: Record<string, string> = {}): MetricQuery => ({
+  const query = (
+    metricName: string,
+    stat: MetricQuery['stat'],
+    extra: Record<string, string> = {},
+  ): MetricQuery => ({
     namespace: settings.namespace,
     metricName,
     dimensions: { ...dimensions, ...extra },

@@ -17,7 +17,12 @@ const e = escapeHtml;
 /** Table cells: the page's header says times are UTC. */
 const when = (iso: string) => instantLabel(iso, '');
 
-function table(head: readonly string[], rows: readonly string[][], numeric: ReadonlySet<number>, wrap = new Set<number>()): string {
+function table(
+  head: readonly string[],
+  rows: readonly string[][],
+  numeric: ReadonlySet<number>,
+  wrap = new Set<number>(),
+): string {
   const th = head
     .map((h, j) => `<th scope="col"${numeric.has(j) ? ' class="num"' : ''}>${e(h)}</th>`)
     .join('');
@@ -102,20 +107,25 @@ function alarmState(alarm: AlarmRow): string {
 }
 
 function alarmsSection(data: ModelPageData): string {
-  const rows = data.alarms.map((alarm) => [
-    `<code>${e(alarm.name)}</code>`,
-    alarm.signal === 'drift'
-      ? `${e(alarm.metric)} (max) &gt; ${fixed(alarm.threshold, 2)}`
-      : `${e(alarm.metric)} (min) &lt; ${fixed(alarm.threshold, 2)}`,
-    alarmState(alarm),
-    alarm.updatedAt === undefined ? '—' : e(when(alarm.updatedAt)),
-    alarm.state === undefined
-      ? `<span class="muted">${alarm.signal === 'drift' ? 'The monitor creates it on its first run.' : 'The monitor or the first feedback upload creates it.'}</span>`
-      : e(alarm.reason ?? ''),
-  ]);
+  // Cards, not a table: on a phone the state must show next to the name, not behind a sideways scroll.
+  const cards = data.alarms.map((alarm) => {
+    const rule =
+      alarm.signal === 'drift'
+        ? `${e(alarm.metric)} (max per period) &gt; ${fixed(alarm.threshold, 2)}`
+        : `${e(alarm.metric)} (min per period) &lt; ${fixed(alarm.threshold, 2)}`;
+    const detail =
+      alarm.state === undefined
+        ? `<p class="muted">${alarm.signal === 'drift' ? 'The monitor creates it on its first run.' : 'The monitor or the first feedback upload creates it.'}</p>`
+        : `<p class="muted">Since ${e(when(alarm.updatedAt ?? ''))}: ${e(alarm.reason ?? '')}</p>`;
+    return (
+      `<div class="alarm" data-alarm="${e(alarm.name)}" data-state="${e(alarm.state ?? 'MISSING')}">` +
+      `<div class="alarm-head"><code>${e(alarm.name)}</code>${alarmState(alarm)}</div>` +
+      `<p>Fires when ${rule}</p>${detail}</div>`
+    );
+  });
   return (
     `<section aria-labelledby="s-alarms"><h2 id="s-alarms">Alarms now</h2>` +
-    `${table(['Alarm', 'Fires when', 'State', 'Since', 'Reason'], rows, new Set(), new Set([4]))}` +
+    `<div class="alarms">${cards.join('')}</div>` +
     `<p class="note">Either alarm going to ALARM starts a retraining of the model.</p></section>`
   );
 }
@@ -157,7 +167,9 @@ function aliasesSection(data: ModelPageData): string {
     ? `<details><summary>${history.routing.length} routing change${history.routing.length === 1 ? '' : 's'}</summary>` +
       table(
         ['When', 'By', 'Routing'],
-        [...history.routing].reverse().map((r) => [e(when(r.at)), `<code>${e(r.actor)}</code>`, e(r.routing)]),
+        [...history.routing]
+          .reverse()
+          .map((r) => [e(when(r.at)), `<code>${e(r.actor)}</code>`, e(r.routing)]),
         new Set(),
         new Set([2]),
       ) +
@@ -176,23 +188,21 @@ function runLink(runId: string): string {
 
 function versionsSection(data: ModelPageData): string {
   const rows = data.versions.map((v) => [
-    `<strong>v${v.version}</strong>`,
-    v.aliases.map((a) => `<span class="badge alias">${e(a)}</span>`).join('') || '<span class="muted">—</span>',
+    `<strong>v${v.version}</strong>${v.aliases.map((a) => ` <span class="badge alias">${e(a)}</span>`).join('')}`,
     e(when(v.createdAt)),
     e(v.algorithm),
     fixed(v.testAccuracy, 3),
     `${fixed(v.cvAccuracy, 3)} ± ${fixed(v.cvStd, 3)}`,
-    e(v.trigger),
-    v.reason === undefined ? '<span class="muted">—</span>' : e(v.reason),
     runLink(v.runId),
+    `${e(v.trigger)}${v.reason === undefined ? '' : `<br><span class="muted">${e(v.reason)}</span>`}`,
   ]);
   return (
     `<section aria-labelledby="s-versions"><h2 id="s-versions">Versions</h2>` +
     table(
-      ['Version', 'Aliases now', 'Registered', 'Algorithm', 'Test acc', 'CV acc ± std', 'Trigger', 'Reason', 'Run'],
+      ['Version', 'Registered', 'Algorithm', 'Test acc', 'CV acc ± std', 'Run', 'Trigger'],
       rows,
-      new Set([4, 5]),
-      new Set([7]),
+      new Set([3, 4]),
+      new Set([6]),
     ) +
     `<p class="note">Test accuracy on the run's held-out split. Each run links to its report.</p></section>`
   );
@@ -310,14 +320,23 @@ function featuresFigure(data: ModelPageData, frame: TimeFrame | undefined): stri
     return `<div class="empty" data-empty="features">No features to chart: ${e(source.kind === 'none' ? source.reason : 'the baseline lists none')}.</div>`;
   }
   if (frame === undefined || data.features.every((f) => f.points.length === 0)) {
-    return emptyMetric('features', 'FeaturePSI', data, 'The monitor emits one per feature each time it runs.');
+    return emptyMetric(
+      'features',
+      'FeaturePSI',
+      data,
+      'The monitor emits one per feature each time it runs.',
+    );
   }
   const threshold: Threshold = { value: data.thresholds.driftPsi, label: '', breach: 'above' };
   const { top, ticks } = scale(0, psiTop(data));
   const shownTicks = [0, ticks.at(-1) ?? top];
   // What drifts now first; features without data last, in the baseline's order.
   const order = data.features
-    .map((feature, index) => ({ feature, index, last: feature.points.at(-1)?.value ?? Number.NEGATIVE_INFINITY }))
+    .map((feature, index) => ({
+      feature,
+      index,
+      last: feature.points.at(-1)?.value ?? Number.NEGATIVE_INFINITY,
+    }))
     .sort((a, b) => b.last - a.last || a.index - b.index);
   const figures = order.map(({ feature, index, last }) => {
     const drifting = isBreach(last, threshold);

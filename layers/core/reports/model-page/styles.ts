@@ -15,7 +15,13 @@ export const MODEL_PAGE_CSS = `${REPORT_CSS}
 .line-chart { max-width: 520px; }
 td.wrap { min-width: 24ch; }
 .badge.OK { color: var(--ok); } .badge.ALARM { color: var(--bad); } .badge.INSUFFICIENT_DATA, .badge.MISSING { color: var(--muted); }
-.badge.alias { color: var(--accent); margin-right: 4px; }
+.badge.alias { color: var(--accent); }
+.alarms { display: grid; grid-template-columns: minmax(0, 1fr); gap: 10px; }
+@media (min-width: 900px) { .alarms { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } }
+.alarm { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; background: var(--panel); min-width: 0; }
+.alarm[data-state="ALARM"] { border-color: var(--bad); border-left-width: 4px; }
+.alarm-head { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; justify-content: space-between; }
+.alarm p { margin: 6px 0 0; overflow-wrap: anywhere; }
 .empty { border: 1px dashed var(--line); border-radius: 8px; padding: 14px 12px; color: var(--muted); background: var(--panel); overflow-wrap: anywhere; }
 .timeline { display: grid; grid-template-columns: 6.2rem minmax(0, 1fr); gap: 6px 8px; margin: 12px 0 4px; }
 .timeline .lane-name { align-self: center; color: var(--muted); font-size: 0.85rem; }
@@ -31,6 +37,7 @@ td.wrap { min-width: 24ch; }
 .timeline .axis { grid-column: 2; position: relative; height: 18px; color: var(--muted); font-size: 0.72rem; }
 .timeline .axis span { position: absolute; top: 0; white-space: nowrap; }
 .timeline .axis .t-middle { transform: translateX(-50%); } .timeline .axis .t-end { transform: translateX(-100%); }
+@media (max-width: 520px) { .timeline { grid-template-columns: 5.4rem minmax(0, 1fr); } .timeline .axis span:nth-child(even) { display: none; } }
 ul.legend { list-style: none; padding: 0; margin: 4px 0 10px; display: flex; flex-wrap: wrap; gap: 4px 16px; color: var(--muted); font-size: 0.82rem; }
 .multiples { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px; margin: 10px 0; }
 @media (min-width: 640px) { .multiples { grid-template-columns: repeat(3, minmax(0, 1fr)); } }

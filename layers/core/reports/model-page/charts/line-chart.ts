@@ -5,8 +5,9 @@
  * red on the axis (where no data covers it); dots in the zone are drawn in the alarm colour. Small multiples use the same chart with `compact` (fewer ticks, no axis
  * title) and a shared scale.
  */
-import { escapeHtml } from '../../html.ts';
+
 import { CHAR_WIDTH, linearScale, round, svgFrame } from '../../charts/svg.ts';
+import { escapeHtml } from '../../html.ts';
 import { instantLabel, timeTicks } from './time-axis.ts';
 
 export interface LinePoint {
@@ -56,7 +57,10 @@ const DENSE = 60;
  * few hours while the period is one), and never less than one and a half periods.
  */
 export function gapAfter(sorted: readonly LinePoint[], periodMs: number): number {
-  const spacings = sorted.slice(1).map((p, i) => p.t - sorted[i].t).sort((a, b) => a - b);
+  const spacings = sorted
+    .slice(1)
+    .map((p, i) => p.t - sorted[i].t)
+    .sort((a, b) => a - b);
   const median = spacings.length === 0 ? periodMs : spacings[Math.floor(spacings.length / 2)];
   return Math.max(periodMs * 1.5, median * 3);
 }
@@ -68,7 +72,8 @@ export function isBreach(value: number, threshold: Threshold | undefined): boole
 
 export function lineChart(spec: LineChartSpec): string {
   const compact = spec.compact ?? false;
-  const labelChars = Math.max(...spec.yTicks.map((t) => spec.yFormat(t).length), 1);
+  const labels = [...spec.yTicks, ...(spec.threshold === undefined ? [] : [spec.threshold.value])];
+  const labelChars = Math.max(...labels.map((t) => spec.yFormat(t).length), 1);
   const left = Math.ceil(labelChars * TICK_CHAR) + 8;
   const right = spec.width - (compact ? 6 : 12);
   const top = compact ? 6 : 10;
