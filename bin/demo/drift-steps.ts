@@ -92,8 +92,9 @@ async function monitorAndAlarm(
   narrator.say(
     `Monitor (the monitor function, invoked as its schedule would): ${report.rows.toLocaleString('en-US')} captured rows vs v${report.baselineVersion}'s training baseline`,
   );
+  const threshold = demo.stack.config.functions.monitor?.environment.DRIFT_PSI_THRESHOLD ?? '?';
   narrator.say(
-    `  max PSI ${report.maxPsi.toFixed(3)}${report.maxPsiFeature ? ` (${report.maxPsiFeature})` : ''}; the drift alarm's threshold is 0.25`,
+    `  max PSI ${report.maxPsi.toFixed(3)}${report.maxPsiFeature ? ` (${report.maxPsiFeature})` : ''}; the drift alarm fires above ${threshold}`,
   );
   const name = driftAlarmName(monitor);
   const driftAlarm = await waitForAlarmState(context, name, expected);

@@ -66,3 +66,9 @@ export function servedVersion(answer: EndpointAnswer): number | undefined {
   const version = header === null ? Number.NaN : Number(header);
   return Number.isInteger(version) ? version : undefined;
 }
+
+/** A top-level field of a JSON body; undefined when the body is not a JSON object. */
+export function bodyField(body: unknown, name: string): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  return Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined;
+}

@@ -24,6 +24,7 @@ export class Narrator {
   private readonly startedAt = performance.now();
   private current: { readonly step: string; readonly startedAt: number } | undefined;
   private progressShown = false;
+  private lastProgressKey: string | undefined;
   private sections = 0;
   readonly steps: StepTime[] = [];
 
@@ -63,12 +64,17 @@ export class Narrator {
     this.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  progress(line: string): void {
+  /**
+   * A progress line. On a terminal every one rewrites the last; elsewhere (a pipe, a log file) only the
+   * first line of each `key` is written, so a run's stages show without one line per cell.
+   */
+  progress(line: string, key = line): void {
     if (this.options.quiet) return;
     if (this.options.rewriteProgress) {
       this.options.stderr(`\r\x1b[K${INDENT}${line}`);
       this.progressShown = true;
-    } else {
+    } else if (key !== this.lastProgressKey) {
+      this.lastProgressKey = key;
       this.options.stderr(`${INDENT}${line}\n`);
     }
   }

@@ -5,7 +5,7 @@
  */
 import { type CliProtocol, type InputDescription, requestFor } from '../predict/request-body.ts';
 import { type PredictionRow, readPredictions } from '../predict/response-table.ts';
-import { callEndpoint, type Endpoint, servedVersion } from './endpoint.ts';
+import { bodyField, callEndpoint, type Endpoint, servedVersion } from './endpoint.ts';
 import type { RequestRow } from './traffic.ts';
 
 export interface ProtocolAnswer {
@@ -21,18 +21,13 @@ export interface ProtocolAnswer {
 }
 
 function isInputDescription(value: unknown): value is InputDescription {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Record<string, unknown>).name === 'string' &&
-    typeof (value as Record<string, unknown>).datatype === 'string'
-  );
+  return typeof bodyField(value, 'name') === 'string' && typeof bodyField(value, 'datatype') === 'string';
 }
 
 /** The model's inputs as its V2 metadata describes them (the V2 request needs each one's datatype). */
 async function v2Inputs(endpoint: Endpoint, model: string): Promise<InputDescription[]> {
   const answer = await callEndpoint(endpoint, `/v2/models/${encodeURIComponent(model)}`);
-  const inputs = (answer.body as { inputs?: unknown } | null)?.inputs;
+  const inputs = bodyField(answer.body, 'inputs');
   return Array.isArray(inputs) ? inputs.filter(isInputDescription) : [];
 }
 

@@ -12,6 +12,9 @@ function describeProgress({ run, cellsDone }: RunProgress, startedAt: number): s
 export async function followVisibly(context: DemoContext, runId: string): Promise<RunRecord> {
   const startedAt = performance.now();
   return followRun(context.demo.experiments, runId, (progress) =>
-    context.narrator.progress(describeProgress(progress, startedAt)),
+    context.narrator.progress(
+      describeProgress(progress, startedAt),
+      `${runId} ${progress.run.status} ${progress.run.stage ?? ''}`,
+    ),
   );
 }

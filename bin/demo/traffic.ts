@@ -5,7 +5,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { generateScheduleAdherenceCsv } from '../../layers/core/demo/schedule-adherence.ts';
-import { callEndpoint, type Endpoint, servedVersion } from './endpoint.ts';
+import { bodyField, callEndpoint, type Endpoint, servedVersion } from './endpoint.ts';
 
 export type RequestRow = Readonly<Record<string, string | number>>;
 
@@ -63,7 +63,7 @@ export async function sendTraffic(
     requests++;
     const version = servedVersion(answer);
     if (version !== undefined) versions.add(version);
-    const predictions = (answer.body as { predictions?: unknown } | null)?.predictions;
+    const predictions = bodyField(answer.body, 'predictions');
     if (Array.isArray(predictions)) {
       for (const label of predictions) counts[String(label)] = (counts[String(label)] ?? 0) + 1;
     }
