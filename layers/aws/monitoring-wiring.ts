@@ -14,7 +14,6 @@ import { CloudWatchAlarms } from './cloudwatch-alarms.ts';
 import { DynamoRegistry } from './dynamo-registry.ts';
 import { type FunctionEnv, parseEnv } from './lambda/env.ts';
 import { metrics as powertoolsMetrics } from './lambda/observability.ts';
-import { type MonitoringEnvOf, parseMonitoringEnv } from './monitoring-env.ts';
 import { PowertoolsMetrics } from './powertools-metrics.ts';
 import { S3ArtifactStore } from './s3-artifact-store.ts';
 import { cloudWatchSdk, connectDocumentClient, s3Sdk, usesCustomS3Endpoint } from './sdk.ts';
@@ -34,7 +33,7 @@ const SETTINGS_VARIABLES = [
 export function monitorSettingsFromEnv(
   source: Readonly<Record<string, string | undefined>> = process.env,
 ): MonitorSettings {
-  const env = parseMonitoringEnv(SETTINGS_VARIABLES, source);
+  const env = parseEnv(SETTINGS_VARIABLES, source);
   return checkMonitorSettings({
     windowSeconds: env.MONITOR_WINDOW_SECONDS,
     alarmPrefix: env.ALARM_PREFIX,
@@ -49,10 +48,11 @@ export function monitorSettingsFromEnv(
 export type MonitorEnv = FunctionEnv<'DATA_BUCKET' | 'REGISTRY_TABLE'> & {
   readonly settings: MonitorSettings;
 };
-export type FeedbackEnv = MonitorEnv & MonitoringEnvOf<'FEEDBACK_LOOKBACK_DAYS'>;
+export type FeedbackEnv = MonitorEnv & FunctionEnv<'FEEDBACK_LOOKBACK_DAYS'>;
 /** retrain's ports are the pipeline's (runs, registry, state machine), built by wiring.ts from this env. */
-export type RetrainEnv = FunctionEnv<'RUNS_TABLE' | 'REGISTRY_TABLE' | 'TRAINING_STATE_MACHINE_ARN'> &
-  MonitoringEnvOf<'ALARM_PREFIX'>;
+export type RetrainEnv = FunctionEnv<
+  'RUNS_TABLE' | 'REGISTRY_TABLE' | 'TRAINING_STATE_MACHINE_ARN' | 'ALARM_PREFIX'
+>;
 
 type Source = Readonly<Record<string, string | undefined>>;
 
@@ -61,14 +61,11 @@ export function parseMonitorEnv(source: Source = process.env): MonitorEnv {
 }
 
 export function parseFeedbackEnv(source: Source = process.env): FeedbackEnv {
-  return { ...parseMonitorEnv(source), ...parseMonitoringEnv(['FEEDBACK_LOOKBACK_DAYS'], source) };
+  return { ...parseMonitorEnv(source), ...parseEnv(['FEEDBACK_LOOKBACK_DAYS'], source) };
 }
 
 export function parseRetrainEnv(source: Source = process.env): RetrainEnv {
-  return {
-    ...parseEnv(['RUNS_TABLE', 'REGISTRY_TABLE', 'TRAINING_STATE_MACHINE_ARN'], source),
-    ...parseMonitoringEnv(['ALARM_PREFIX'], source),
-  };
+  return parseEnv(['RUNS_TABLE', 'REGISTRY_TABLE', 'TRAINING_STATE_MACHINE_ARN', 'ALARM_PREFIX'], source);
 }
 
 const systemClock: Clock = { now: () => new Date() };

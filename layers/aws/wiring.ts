@@ -19,7 +19,6 @@ import { EventBridgeRegistryEvents } from './eventbridge-events.ts';
 import type { EnvVariable, FunctionEnv } from './lambda/env.ts';
 import { EnvConfigError } from './lambda/errors.ts';
 import { metrics as powertoolsMetrics } from './lambda/observability.ts';
-import type { MonitoringEnvOf, MonitoringVariable } from './monitoring-env.ts';
 import { PowertoolsMetrics } from './powertools-metrics.ts';
 import { S3ArtifactStore } from './s3-artifact-store.ts';
 import { eventBridgeSdk, usesCustomS3Endpoint } from './sdk.ts';
@@ -29,7 +28,7 @@ import { StepFunctionsOrchestrator } from './sfn-orchestrator.ts';
  * The env a function gives the wiring: only the variables of the ports it uses. Touching a port whose
  * variable the function was not given is a deployment bug, reported as EnvConfigError naming the variable.
  */
-export type WiringEnv = Partial<FunctionEnv<EnvVariable>> & Partial<MonitoringEnvOf<'EVENT_BUS_NAME'>>;
+export type WiringEnv = Partial<FunctionEnv<EnvVariable>>;
 
 /** The pipeline's ports plus where the registry announces its changes (register and promote use it). */
 export interface WiredPipelineDeps extends PipelineDeps {
@@ -50,7 +49,7 @@ const s3Client = once(() => new S3Client({ forcePathStyle: usesCustomS3Endpoint(
 const documentClient = once((): DynamoDBDocumentClient => createDocumentClient(new DynamoDBClient({})));
 const sfnClient = once(() => new SFNClient({}));
 
-function required<V>(value: V | undefined, variable: EnvVariable | MonitoringVariable): V {
+function required<V>(value: V | undefined, variable: EnvVariable): V {
   if (value === undefined) {
     throw new EnvConfigError(`Environment variable ${variable} is not configured for this function`, {
       variable,

@@ -63,7 +63,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     libsvm: true,
     missingField: 'runId',
   },
-  { key: 'recordFailure', file: 'record-failure', env: ['RUNS_TABLE'], libsvm: false, missingField: 'runId' },
+  {
+    key: 'recordFailure',
+    file: 'record-failure',
+    env: ['RUNS_TABLE', 'DATA_BUCKET', 'REGISTRY_TABLE', 'FUNCTION_MEMORY_MB'],
+    libsvm: false,
+    missingField: 'runId',
+  },
   {
     key: 'predict',
     file: 'predict',

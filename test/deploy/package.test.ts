@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMonitoringEnv } from '../../layers/aws/monitoring-env.ts';
+import { parseEnv } from '../../layers/aws/lambda/env.ts';
 import { parseFeedbackEnv, parseMonitorEnv, parseRetrainEnv } from '../../layers/aws/monitoring-wiring.ts';
 import { lintStateMachine, validateWithAslValidator } from '../../local/stepfunctions/asl-lint.ts';
 import { FUNCTIONS, NOT_IN_PIPELINE } from './function-specs.ts';
@@ -174,12 +174,14 @@ describe('the functions', () => {
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
   });
 
-  it("price finishRun's cost estimate at each pipeline function's own memory", () => {
-    const priced = JSON.parse(environmentOf('finishRun').FUNCTION_MEMORY_MB) as Record<string, unknown>;
+  it("price the run report's cost estimate at each pipeline function's own memory (finishRun, recordFailure)", () => {
     const pipeline = FUNCTIONS.filter(({ key }) => !NOT_IN_PIPELINE.has(key) && key !== 'recordFailure');
-    expect(Object.keys(priced).sort()).toEqual(pipeline.map(({ key }) => key).sort());
-    for (const { key } of pipeline) {
-      expect(priced[key], key).toBe(resource(template, functionId(key)).Properties.MemorySize);
+    for (const writer of ['finishRun', 'recordFailure']) {
+      const priced = JSON.parse(environmentOf(writer).FUNCTION_MEMORY_MB) as Record<string, unknown>;
+      expect(Object.keys(priced).sort(), writer).toEqual(pipeline.map(({ key }) => key).sort());
+      for (const { key } of pipeline) {
+        expect(priced[key], key).toBe(resource(template, functionId(key)).Properties.MemorySize);
+      }
     }
   });
 
@@ -355,7 +357,7 @@ describe('the monitoring loop', () => {
     expect(parseFeedbackEnv(environmentOf('feedback')).settings).toEqual(monitor.settings);
     expect(parseRetrainEnv(environmentOf('retrain'))).toMatchObject({ ALARM_PREFIX });
     for (const key of ['register', 'promote']) {
-      expect(parseMonitoringEnv(['EVENT_BUS_NAME'], environmentOf(key)), key).toEqual({
+      expect(parseEnv(['EVENT_BUS_NAME'], environmentOf(key)), key).toEqual({
         EVENT_BUS_NAME: 'default',
       });
     }
@@ -429,7 +431,7 @@ describe('IAM', () => {
 
   it('lets the roles that look for optional objects list the data bucket, and feedback only capture/', () => {
     // Without ListBucket S3 answers a missing object with 403, not 404; the monitor also lists capture/.
-    const unconditional = ['FinishRunRole', 'MonitorRole', 'PrepRole', 'RegisterRole'];
+    const unconditional = ['FinishRunRole', 'MonitorRole', 'PrepRole', 'RecordFailureRole', 'RegisterRole'];
     expect(rolesGranting('s3:ListBucket').sort()).toEqual([...unconditional, 'FeedbackRole'].sort());
     const bucketArn = { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${DATA_BUCKET}` };
     const grants = (role: string) =>

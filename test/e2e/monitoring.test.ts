@@ -230,6 +230,9 @@ describe('drift', () => {
     await waitForAlarm(DRIFT_ALARM, 'ALARM');
     const run = await nextRun('drift', 1);
     expect(run.status).toBe('SUCCEEDED');
+    expect(
+      await h.artifacts.head({ bucket: h.bucket, key: `reports/${run.runId}/index.html` }),
+    ).toBeDefined();
     const version = await h.registry.getVersion(MODEL, run.result?.modelVersion ?? -1);
     expect(version?.lineage).toMatchObject({ trigger: 'drift', runId: run.runId });
     expect(version?.lineage.reason).toMatch(/drift/);
@@ -381,6 +384,13 @@ describe('schedule', () => {
       await clock.advance(2 * HOUR);
       const run = await nextRun('schedule', 2);
       expect(run.status).toBe('FAILED');
+      // A failed run has its report too (written by RecordFailure).
+      const report = await waitFor(
+        'the failed run’s report',
+        () => h.artifacts.head({ bucket: h.bucket, key: `reports/${run.runId}/index.html` }),
+        30_000,
+      );
+      expect(report.size).toBeGreaterThan(0);
     } finally {
       fault?.remove();
     }

@@ -28,6 +28,11 @@ function numberVariable(rule: string, accepts: (value: number) => boolean) {
   );
 }
 
+const positiveInteger = numberVariable(
+  'must be an integer ≥ 1',
+  (value) => Number.isInteger(value) && value >= 1,
+);
+
 /** Every variable a function may read, with its rule. */
 export const ENV_VARIABLES = {
   /** The data bucket: uploads, run artifacts, registered models. */
@@ -51,19 +56,34 @@ export const ENV_VARIABLES = {
   /** How long the predict function reuses an alias → version lookup. */
   SERVING_ALIAS_TTL_SECONDS: numberVariable('must be a number ≥ 0', (value) => value >= 0),
   /** Most model versions one predict container keeps loaded. */
-  MODEL_CACHE_SIZE: numberVariable(
-    'must be an integer ≥ 1',
-    (value) => Number.isInteger(value) && value >= 1,
-  ),
+  MODEL_CACHE_SIZE: positiveInteger,
   /** Share of scored rows captured to S3. */
   CAPTURE_SAMPLE_RATE: numberVariable('must be a number from 0 to 1', (value) => value >= 0 && value <= 1),
   /** Captured rows buffered before a capture file is written. */
-  CAPTURE_BATCH_ROWS: numberVariable(
-    'must be an integer ≥ 1',
-    (value) => Number.isInteger(value) && value >= 1,
-  ),
+  CAPTURE_BATCH_ROWS: positiveInteger,
   /** Longest a captured row waits in the buffer before a capture file is written. */
   CAPTURE_BATCH_SECONDS: numberVariable('must be a number > 0', (value) => value > 0),
+  /** The capture window each monitor run compares with the baseline. */
+  MONITOR_WINDOW_SECONDS: positiveInteger,
+  /** `synergy-<stage>-`: alarms are `<prefix><model>-drift` and `<prefix><model>-accuracy`. */
+  ALARM_PREFIX: nonEmpty,
+  /** The drift alarm fires above this maximum PSI. */
+  DRIFT_PSI_THRESHOLD: numberVariable('must be a number > 0', (value) => value > 0),
+  /** The accuracy alarm fires below this live accuracy. */
+  ACCURACY_FLOOR: numberVariable('must be a number from 0 to 1', (value) => value >= 0 && value <= 1),
+  /** CloudWatch accepts alarm periods of 10, 30 or a multiple of 60 seconds. */
+  ALARM_PERIOD_SECONDS: numberVariable(
+    'must be 10, 30 or a multiple of 60 (seconds)',
+    (value) => value === 10 || value === 30 || (Number.isInteger(value) && value >= 60 && value % 60 === 0),
+  ),
+  /** How far back feedback looks for the captured predictions it is joined with. */
+  FEEDBACK_LOOKBACK_DAYS: positiveInteger,
+  /** The EMF namespace (Powertools reads it too); alarms must name the same. */
+  POWERTOOLS_METRICS_NAMESPACE: nonEmpty,
+  /** The `service` dimension Powertools adds to every metric; alarms must name the same. */
+  POWERTOOLS_SERVICE_NAME: nonEmpty,
+  /** The EventBridge bus registry events go to (`default`). */
+  EVENT_BUS_NAME: nonEmpty,
 } as const;
 
 export type EnvVariable = keyof typeof ENV_VARIABLES;
@@ -86,4 +106,18 @@ export function parseEnv<K extends EnvVariable>(
     });
   }
   return parsed.data as FunctionEnv<K>;
+}
+
+/**
+ * The named variables that are set, validated as parseEnv does; those not set are left out, for the wiring
+ * to report (EnvConfigError naming the variable) if the function ever uses them.
+ */
+export function parseEnvIfSet<K extends EnvVariable>(
+  names: readonly K[],
+  source: Readonly<Record<string, string | undefined>> = process.env,
+): Partial<FunctionEnv<K>> {
+  return parseEnv(
+    names.filter((name) => source[name] !== undefined),
+    source,
+  );
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ConflictError, SynergyError } from '../errors.ts';
+import { attemptReport, type ReportAttemptDeps } from '../reports/report-attempt.ts';
 import type { PipelineDeps } from './deps.ts';
 import type { FailureEvent } from './messages.ts';
 import type { RunError, RunStatus } from './records.ts';
@@ -17,9 +18,12 @@ export interface FailureRecorded {
   /** The run's status after this task. */
   readonly status: RunStatus;
   readonly error: RunError;
+  /** s3:// URI of the run's report, when this task recorded the failure and wrote it. */
+  readonly report?: string;
 }
 
-type RecordFailureDeps = Pick<PipelineDeps, 'experiments' | 'metrics' | 'clock'>;
+type RecordFailureDeps = Pick<PipelineDeps, 'experiments' | 'metrics' | 'clock'> &
+  Omit<ReportAttemptDeps, 'metrics'>;
 
 const lambdaErrorSchema = z.object({ errorType: z.string().min(1), errorMessage: z.string() });
 
@@ -42,14 +46,31 @@ function parseJson(text: string): unknown {
   }
 }
 
-export async function recordFailure(deps: RecordFailureDeps, event: FailureEvent): Promise<FailureRecorded> {
+export async function recordFailure(
+  deps: RecordFailureDeps,
+  event: FailureEvent,
+  signal?: AbortSignal,
+): Promise<FailureRecorded> {
+  const recorded = await recordFailedRun(deps, event);
+  if (!recorded.recorded) return recorded;
+  // A failed run gets a report too: its error, how far it came, its lineage.
+  const report = await attemptReport(deps, event.runId, recorded.modelName, signal);
+  const { modelName: _, ...outcome } = recorded;
+  return { ...outcome, ...(report === undefined ? {} : { report }) };
+}
+
+async function recordFailedRun(
+  deps: RecordFailureDeps,
+  event: FailureEvent,
+): Promise<FailureRecorded & { readonly modelName: string }> {
   const error = runErrorOf(event.failure);
   const now = deps.clock.now().toISOString();
-  const outcome = (recorded: boolean, status: RunStatus): FailureRecorded => ({
+  const outcome = (recorded: boolean, status: RunStatus, modelName: string) => ({
     runId: event.runId,
     recorded,
     status,
     error,
+    modelName,
   });
 
   const existing = await deps.experiments.getRun(event.runId);
@@ -76,7 +97,7 @@ export async function recordFailure(deps: RecordFailureDeps, event: FailureEvent
     });
     if (created === 'created') {
       deps.metrics.add('RunsFailed', 'Count', 1, { modelName: event.request.modelName });
-      return outcome(true, 'FAILED');
+      return outcome(true, 'FAILED', event.request.modelName);
     }
   }
 
@@ -87,11 +108,11 @@ export async function recordFailure(deps: RecordFailureDeps, event: FailureEvent
       ['PENDING', 'RUNNING'],
     );
     deps.metrics.add('RunsFailed', 'Count', 1, { modelName: run.modelName });
-    return outcome(true, 'FAILED');
+    return outcome(true, 'FAILED', run.modelName);
   } catch (conflict) {
     if (!(conflict instanceof ConflictError)) throw conflict;
     const run = await deps.experiments.getRun(event.runId);
     if (!run) throw conflict;
-    return outcome(false, run.status);
+    return outcome(false, run.status, run.modelName);
   }
 }

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SynergyError } from '../../../layers/core/errors.ts';
 import type { FinishState } from '../../../layers/core/pipeline/finish-run.ts';
-import {
-  finishRun,
-  finishStateSchema,
-  ReportTimeoutError,
-} from '../../../layers/core/pipeline/finish-run.ts';
+import { finishRun, finishStateSchema } from '../../../layers/core/pipeline/finish-run.ts';
+import { ReportTimeoutError } from '../../../layers/core/reports/report-attempt.ts';
 import { FixedClock, MemoryExperiments, MemoryMetrics } from '../../support/memory-ports.ts';
 
 const ref = (key: string) => ({ bucket: 'data', key });

@@ -115,3 +115,65 @@ describe('recordFailure', () => {
     expect(experiments.runs.size).toBe(0);
   });
 });
+
+describe('recordFailure: the failed run’s report', () => {
+  const event = (runId: string) => ({ runId, request, failure: { Error: 'DataError', Cause: lambdaCause } });
+
+  it('writes the report once the failure is recorded and returns where', async () => {
+    const { deps } = setup('RUNNING');
+    const written: string[] = [];
+    const out = await recordFailure(
+      {
+        ...deps,
+        writeReport: async (runId) => {
+          written.push(runId);
+          return { bucket: 'data', key: `reports/${runId}/index.html` };
+        },
+      },
+      event('run-1'),
+    );
+    expect(written).toEqual(['run-1']);
+    expect(out).toMatchObject({
+      status: 'FAILED',
+      recorded: true,
+      report: 's3://data/reports/run-1/index.html',
+    });
+  });
+
+  it('leaves a run that had already finished, and its report, alone', async () => {
+    const { deps } = setup('SUCCEEDED');
+    const written: string[] = [];
+    const out = await recordFailure(
+      {
+        ...deps,
+        writeReport: async (runId) => {
+          written.push(runId);
+          return { bucket: 'data', key: 'x' };
+        },
+      },
+      event('run-1'),
+    );
+    expect(written).toEqual([]);
+    expect(out).toMatchObject({ recorded: false, status: 'SUCCEEDED' });
+    expect(out.report).toBeUndefined();
+  });
+
+  it('still records FAILED when the report cannot be written, and says so', async () => {
+    const { deps, experiments } = setup('RUNNING');
+    const told: unknown[] = [];
+    const out = await recordFailure(
+      {
+        ...deps,
+        writeReport: async () => {
+          throw new Error('S3 is down');
+        },
+        onReportError: (error) => told.push(error),
+      },
+      event('run-1'),
+    );
+    expect(out).toMatchObject({ status: 'FAILED', recorded: true });
+    expect(out.report).toBeUndefined();
+    expect((await experiments.getRun('run-1'))?.status).toBe('FAILED');
+    expect(told).toHaveLength(1);
+  });
+});
