@@ -72,12 +72,20 @@ Commands:
   promote <model> <version>   Make a version the champion by hand (audited; --reason <text>, --json)
   rollback <model>            Champion back to the version it replaced (audited; --reason, --json)
 
-  demo          Generate a construction-schedule dataset (seeded) and run it through the serverless
-                pipeline on the embedded stack (npm run demo)
-      --rows <n>          activities to generate (default 2000)
-      --seed <n>          generator seed (default 11); another seed = another object = another run
-      --dir <dir>         where to write the CSV (default .synergy/demo)
-      --json              as run --json
+  demo          The whole loop in one command (npm run demo), on a fresh embedded stack of its own
+                (state in <dir>/stack, free ports; a running \`synergy dev\` is not touched): generate
+                construction-schedule data, train through the serverless pipeline (the paper's grid),
+                predict via native, MLflow and V2, send normal then drifted traffic, run the monitor,
+                watch the drift alarm start a retraining and the promotion gate decide, roll back, and
+                summarize with the reports' paths. About 1-2 minutes on 2 cores.
+      --rows <n>          activities to generate (default 2000, 200-100000)
+      --seed <n>          generator seed (default 11)
+      --config <file>     a _config.json for the runs (default: none, the paper's grid), e.g. fewer models
+      --dir <dir>         the CSV and the stack's state (default .synergy/demo; <dir>/stack is emptied
+                          by each demo)
+      --out <dir>         where the run reports are saved (default .synergy/reports)
+      --json              one JSON object: runs (trigger, result, gate reason, report), predictions,
+                          monitoring, alarms, rollback, champion history, versions, step timings
 
 Exit codes: 0 ok, 2 bad input (the message names the row/column/field), 1 unexpected failure.`;
 

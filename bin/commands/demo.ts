@@ -51,7 +51,10 @@ export async function runDemo(argv: string[], root = process.cwd()): Promise<num
     rewriteProgress: process.stderr.isTTY === true,
   });
   narrator.print(
-    `Synergy demo: ${rows.toLocaleString('en-US')} construction activities (seed ${seed}), from upload to rollback, on the embedded local AWS`,
+    `Synergy demo: ${rows.toLocaleString('en-US')} construction activities (seed ${seed}), from upload to rollback`,
+  );
+  narrator.print(
+    'Synergy trains models with a serverless grid search, serves them over HTTPS, watches their traffic for drift and retrains them; here all of it runs on the embedded local AWS.',
   );
   const story = await tellDemoStory(options, narrator);
   const summary: DemoSummary = { ...story, seconds: narrator.elapsed() };

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CloudWatchAlarms } from '../../layers/aws/cloudwatch-alarms.ts';
+import { CloudWatchMetricHistory } from '../../layers/aws/cloudwatch-metric-history.ts';
 import { createDocumentClient } from '../../layers/aws/document-client.ts';
 import { DynamoApiKeys } from '../../layers/aws/dynamo-api-keys.ts';
 import { DynamoExperiments } from '../../layers/aws/dynamo-experiments.ts';
@@ -24,6 +25,7 @@ import type {
   Registry,
   RegistryEvents,
 } from '../../layers/core/ports.ts';
+import type { MetricHistory } from '../../layers/core/reports/model-page/metric-history.ts';
 import { tableName } from '../../local/config/stack-config.ts';
 import { readEndpoints } from '../../local/endpoints.ts';
 import type { LocalStack } from '../../local/stack.ts';
@@ -48,6 +50,8 @@ export interface DemoStack {
   readonly apiKeys: ApiKeys;
   readonly alarms: Alarms;
   readonly registryEvents: RegistryEvents;
+  /** CloudWatch metric history (the model page's charts). */
+  readonly metricHistory: MetricHistory;
   close(): Promise<void>;
 }
 
@@ -125,6 +129,7 @@ export async function startDemoStack(options: {
       apiKeys: new DynamoApiKeys(doc, tableName(config, 'ApiKeysTable')),
       alarms: new CloudWatchAlarms(cloudwatch),
       registryEvents: new EventBridgeRegistryEvents(eventBridge, 'default'),
+      metricHistory: new CloudWatchMetricHistory(cloudwatch),
       close: async () => {
         cloudwatch.destroy();
         eventBridge.destroy();

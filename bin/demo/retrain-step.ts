@@ -8,7 +8,7 @@ import { formatParams } from '../format/train-result.ts';
 import type { DemoContext } from './context.ts';
 import { DEMO_MODEL } from './demo-settings.ts';
 import { DemoRunFailedError } from './errors.ts';
-import { type GateOutcome, gateOutcome, readEvaluation, saveReport } from './run-outcome.ts';
+import { type GateOutcome, gateOutcome, readEvaluation, runSeconds, saveReport } from './run-outcome.ts';
 import { followVisibly } from './run-progress.ts';
 import { waitFor } from './wait.ts';
 
@@ -17,6 +17,11 @@ export interface RetrainedRun {
   readonly evaluation: RunEvaluation | undefined;
   readonly gate: GateOutcome | undefined;
   readonly report: string;
+}
+
+function describeGate(run: RunRecord, gate: GateOutcome | undefined): string {
+  if (gate === undefined) return run.result?.promoted ? 'promoted' : 'not promoted';
+  return `${gate.promoted ? 'PROMOTED' : 'NOT promoted'}: ${gate.reason}`;
 }
 
 export async function retrainStep(context: DemoContext, trainedOn: RunRecord): Promise<RetrainedRun> {
@@ -37,17 +42,15 @@ export async function retrainStep(context: DemoContext, trainedOn: RunRecord): P
   if (run.status !== 'SUCCEEDED') throw new DemoRunFailedError(run);
   const evaluation = await readEvaluation(demo.artifacts, run);
   const gate = await gateOutcome(demo.stack.clients.sfn, run);
-  const seconds = (Date.parse(run.finishedAt ?? run.updatedAt) - Date.parse(run.createdAt)) / 1000;
-  narrator.say(`Run ${run.status} in ${seconds.toFixed(1)} s`);
+  narrator.say(`Run ${run.status} in ${runSeconds(run).toFixed(1)} s`);
   if (evaluation !== undefined) {
     const { best } = evaluation;
     narrator.say(
       `Best: ${best.model} ${formatParams(best.params)}: test accuracy ${best.testAccuracy.toFixed(4)}`,
     );
   }
-  const version = run.result?.modelVersion;
   narrator.say(
-    `Registered as v${version ?? '?'}; promotion gate: ${gate === undefined ? (run.result?.promoted ? 'promoted' : 'not promoted') : `${gate.promoted ? 'PROMOTED' : 'NOT promoted'}: ${gate.reason}`}`,
+    `Registered as v${run.result?.modelVersion ?? '?'}; promotion gate: ${describeGate(run, gate)}`,
   );
   if (!run.result?.promoted && run.dataset?.digest === trainedOn.dataset?.digest) {
     narrator.say(

@@ -18,6 +18,11 @@ import { type RunEvaluation, runEvaluationSchema } from '../format/run-result.ts
 import type { DemoStack } from './demo-stack.ts';
 import { waitFor } from './wait.ts';
 
+/** From the run's creation (the upload or the alarm) to its end. */
+export function runSeconds(run: RunRecord): number {
+  return (Date.parse(run.finishedAt ?? run.updatedAt) - Date.parse(run.createdAt)) / 1000;
+}
+
 export async function readEvaluation(
   artifacts: ArtifactStore,
   run: RunRecord,

@@ -8,13 +8,14 @@ import type { DemoContext, ServingContext } from './context.ts';
 import { DEMO_MODEL, DEMO_PARAMS, demoParamValues } from './demo-settings.ts';
 import { type DemoStack, freshStateDir, startDemoStack } from './demo-stack.ts';
 import { driftedTrafficStep, type MonitoredPhase, normalTrafficStep } from './drift-steps.ts';
+import { modelPageStep } from './model-page-step.ts';
 import type { MonitorAnswer } from './monitor-call.ts';
 import { topFeatures } from './monitor-call.ts';
 import type { Narrator } from './narrator.ts';
 import { predictStep } from './predict-step.ts';
 import { retrainStep } from './retrain-step.ts';
 import { rollbackStep } from './rollback-step.ts';
-import { gateOutcome, readEvaluation } from './run-outcome.ts';
+import { gateOutcome, readEvaluation, runSeconds } from './run-outcome.ts';
 import type { DemoRunSummary, DemoSummary, MonitorSummary } from './summary.ts';
 import { championHistory, formatSummary } from './summary.ts';
 import { type RunConfigFile, trainStep } from './train-step.ts';
@@ -57,7 +58,7 @@ async function runSummaries(
         runId: run.runId,
         trigger: run.trigger.kind,
         status: run.status,
-        seconds: (Date.parse(run.finishedAt ?? run.updatedAt) - Date.parse(run.createdAt)) / 1000,
+        seconds: runSeconds(run),
         rows: run.dataset?.rows ?? null,
         cells: run.cellsTotal ?? null,
         bestModel: evaluation?.best.model ?? run.result?.bestModel ?? null,
@@ -71,8 +72,7 @@ async function runSummaries(
   );
 }
 
-async function stackStep(context: { narrator: Narrator }, options: DemoOptions): Promise<DemoStack> {
-  const { narrator } = context;
+async function stackStep(narrator: Narrator, options: DemoOptions): Promise<DemoStack> {
   const stateDir = join(options.dir, 'stack');
   await freshStateDir(stateDir);
   const demo = await startDemoStack({
@@ -93,7 +93,7 @@ export async function tellDemoStory(
   narrator: Narrator,
 ): Promise<Omit<DemoSummary, 'seconds'>> {
   narrator.section('Start the embedded AWS stack');
-  const demo = await stackStep({ narrator }, options);
+  const demo = await stackStep(narrator, options);
   try {
     const context: DemoContext = { demo, narrator, reportsDir: options.reportsDir };
 
@@ -125,6 +125,9 @@ export async function tellDemoStory(
       version,
       promoted: retrained.run.result?.promoted ?? false,
     });
+
+    narrator.section('The model page');
+    const modelPage = await modelPageStep(context, DEMO_MODEL);
 
     narrator.section('What happened');
     const reports = new Map([
@@ -181,6 +184,7 @@ export async function tellDemoStory(
           trigger: v.lineage.trigger,
         })),
       reports: [...reports.values()],
+      modelPage,
       steps: [],
     };
     for (const line of formatSummary(summary)) narrator.say(line);

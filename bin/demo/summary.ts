@@ -83,6 +83,8 @@ export interface DemoSummary {
     readonly trigger: string;
   }[];
   readonly reports: readonly string[];
+  /** The model's page (versions and aliases over time, live metrics). */
+  readonly modelPage: string;
   readonly steps: readonly StepTime[];
   readonly seconds: number;
 }
@@ -150,5 +152,6 @@ export function formatSummary(summary: Omit<DemoSummary, 'seconds' | 'steps'>): 
   for (const alarm of summary.alarms) lines.push(`  ${alarm.name}  ${alarm.state}`);
   lines.push('', 'Reports');
   for (const report of summary.reports) lines.push(`  ${report}`);
+  lines.push(`  ${summary.modelPage}   (the model page)`);
   return lines;
 }

@@ -5,13 +5,8 @@
  * and nothing wider than the window at 390 px or 1280 px. Screenshots go to /tmp/model-page-shots/
  * (outside the repository) for a person to look at.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   collectModelPage,
@@ -19,51 +14,25 @@ import {
 } from '../../layers/core/reports/model-page/model-page-data.ts';
 import { renderModelPage } from '../../layers/core/reports/model-page/render-model-page.ts';
 import { generatedModel } from '../core/reports/model-page-fixture.ts';
+import { hasChromium, horizontalExtent, type PageInChromium, pageInChromium } from './support.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = '/tmp/model-page-shots';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`SKIPPED: the browser test needs Debian's Chromium at ${CHROMIUM} (apt-get install chromium)`);
-}
 
 describe.skipIf(!hasChromium)('model page in Chromium', () => {
-  let browser: Browser;
+  let chromium: PageInChromium;
   let data: ModelPageData;
-  let dir: string;
-  let url: string;
 
   beforeAll(async () => {
     const world = await generatedModel();
     data = await collectModelPage(world.deps, world.modelName);
-    dir = await mkdtemp(join(tmpdir(), 'synergy-model-page-'));
-    const file = join(dir, 'index.html');
-    await writeFile(file, renderModelPage(data));
-    url = pathToFileURL(file).href;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    chromium = await pageInChromium(renderModelPage(data), 'synergy-model-page-');
     await mkdir(SHOTS, { recursive: true });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  /** Opens the page at `width` px, collecting console errors and page errors. */
-  async function open(width: number): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()}`));
-    await page.goto(url, { waitUntil: 'load' });
-    return { page, errors };
-  }
+  afterAll(() => chromium?.close());
 
   it('draws a point per period, a bar per alias holding and a chart per feature, without errors', async () => {
-    const { page, errors } = await open(1280);
+    const { page, errors } = await chromium.open(1280);
     const count = (selector: string) => page.locator(selector).count();
     expect(data.liveAccuracy.length).toBeGreaterThan(10);
     expect(await count('svg[data-chart="live-accuracy"] [data-point]')).toBe(data.liveAccuracy.length);
@@ -82,6 +51,7 @@ describe.skipIf(!hasChromium)('model page in Chromium', () => {
       expect(box?.width, chart).toBeGreaterThan(chart.startsWith('feature') ? 150 : 300);
       expect(box?.height, chart).toBeGreaterThan(40);
     }
+    // Expressions, not functions: they run in the page, and this project compiles without the DOM types.
     const narrowest = Number(
       await page.evaluate(
         "Math.min(...[...document.querySelectorAll('[data-span]')].map((el) => el.getBoundingClientRect().width))",
@@ -95,16 +65,10 @@ describe.skipIf(!hasChromium)('model page in Chromium', () => {
 
   for (const width of [390, 1280]) {
     it(`does not overflow horizontally at ${width} px`, async () => {
-      const { page, errors } = await open(width);
-      // Expressions, not functions: they run in the page, and this project compiles without the DOM types.
-      const scrollWidth = Number(await page.evaluate('document.scrollingElement.scrollWidth'));
-      expect(scrollWidth).toBeLessThanOrEqual(width + 1);
-      const widest = Number(
-        await page.evaluate(
-          "Math.max(...[...document.querySelectorAll('svg.chart, .timeline, .alarm, .multiples figure')].map((el) => el.getBoundingClientRect().right))",
-        ),
-      );
-      expect(widest).toBeLessThanOrEqual(width + 1);
+      const { page, errors } = await chromium.open(width);
+      const extent = await horizontalExtent(page, 'svg.chart, .timeline, .alarm, .multiples figure');
+      expect(extent.scrollWidth).toBeLessThanOrEqual(width + 1);
+      expect(extent.widest).toBeLessThanOrEqual(width + 1);
       // The time labels under the alias timeline do not overlap one another.
       const overlaps = Number(
         await page.evaluate(`(() => {

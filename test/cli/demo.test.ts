@@ -105,6 +105,8 @@ describe('synergy demo --json', () => {
 
   it('saved every run report as an HTML file named after its run', async () => {
     expect(summary.reports).toHaveLength(summary.runs.length);
+    const modelPage = await readFile(summary.modelPage, 'utf8');
+    expect(modelPage).toContain('data-chart="max-psi"');
     for (const run of summary.runs) {
       expect(run.report).toBe(join(dir, 'state', 'reports', run.runId, 'index.html'));
       const html = await readFile(run.report ?? '', 'utf8');

@@ -14,20 +14,10 @@ import {
   trainingBaseline,
 } from '../core/monitoring/monitor-fixture.ts';
 import { lambdaContext } from './lambda-context.ts';
-import { stubLambdaEnv } from './lambda-env.ts';
+import { stubMonitoringEnv } from './lambda-env.ts';
 
-stubLambdaEnv();
+stubMonitoringEnv();
 vi.stubEnv('DATA_BUCKET', BUCKET);
-for (const [name, value] of Object.entries({
-  MONITOR_WINDOW_SECONDS: '3600',
-  ALARM_PREFIX: 'synergy-test-',
-  DRIFT_PSI_THRESHOLD: '0.25',
-  ACCURACY_FLOOR: '0.7',
-  ALARM_PERIOD_SECONDS: '3600',
-  FEEDBACK_LOOKBACK_DAYS: '7',
-})) {
-  vi.stubEnv(name, value);
-}
 const { setMonitoringDepsForTest } = await import('../../layers/aws/monitoring-wiring.ts');
 const { handler } = await import('../../functions/feedback.ts');
 

@@ -25,3 +25,19 @@ export function stubLambdaEnv(): void {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
 }
+
+/** The monitor and feedback functions' own variables as serverless.yml gives them (besides stubLambdaEnv's). */
+export const MONITORING_ENV = {
+  MONITOR_WINDOW_SECONDS: '3600',
+  ALARM_PREFIX: 'synergy-test-',
+  DRIFT_PSI_THRESHOLD: '0.25',
+  ACCURACY_FLOOR: '0.7',
+  ALARM_PERIOD_SECONDS: '3600',
+  FEEDBACK_LOOKBACK_DAYS: '7',
+} as const;
+
+/** stubLambdaEnv plus MONITORING_ENV. Call before importing a monitoring handler module. */
+export function stubMonitoringEnv(): void {
+  stubLambdaEnv();
+  for (const [name, value] of Object.entries(MONITORING_ENV)) vi.stubEnv(name, value);
+}

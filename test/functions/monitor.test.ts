@@ -7,21 +7,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BUCKET, MODEL, MonitorHarness, NOW, trainingBaseline } from '../core/monitoring/monitor-fixture.ts';
 import { lambdaContext } from './lambda-context.ts';
-import { stubLambdaEnv } from './lambda-env.ts';
+import { MONITORING_ENV, stubMonitoringEnv } from './lambda-env.ts';
 
-/** The monitor function's variables as serverless.yml gives them (besides lambda-env.ts's). */
-const MONITORING_ENV = {
-  MONITOR_WINDOW_SECONDS: '3600',
-  ALARM_PREFIX: 'synergy-test-',
-  DRIFT_PSI_THRESHOLD: '0.25',
-  ACCURACY_FLOOR: '0.7',
-  ALARM_PERIOD_SECONDS: '3600',
-  FEEDBACK_LOOKBACK_DAYS: '7',
-};
-
-stubLambdaEnv();
+stubMonitoringEnv();
 vi.stubEnv('AWS_REGION', 'us-east-1');
-for (const [name, value] of Object.entries(MONITORING_ENV)) vi.stubEnv(name, value);
 const { setMonitoringDepsForTest, monitorDeps, parseMonitorEnv, monitorSettingsFromEnv } = await import(
   '../../layers/aws/monitoring-wiring.ts'
 );

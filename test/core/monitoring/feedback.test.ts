@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../layers/core/errors.ts';
 import { type FeedbackDeps, recordFeedback } from '../../../layers/core/monitoring/feedback.ts';
-import type { MonitorSettings } from '../../../layers/core/monitoring/monitor-settings.ts';
 import { labelledPrefix } from '../../../layers/core/pipeline/keys.ts';
 import type { ObjectRef } from '../../../layers/core/ports.ts';
 import { captureKey } from '../../../layers/core/serving/capture-key.ts';
@@ -14,19 +13,11 @@ import {
   MemoryMetrics,
   MemoryRegistry,
 } from '../../support/memory-ports.ts';
+import { MONITOR_SETTINGS } from '../../support/monitor-settings.ts';
 
 const BUCKET = 'feedback-test';
 const MODEL = 'm';
 const NOW = new Date('2026-01-10T12:00:00.000Z');
-const SETTINGS: MonitorSettings = {
-  windowSeconds: 3600,
-  alarmPrefix: 'synergy-test-',
-  driftPsiThreshold: 0.25,
-  accuracyFloor: 0.7,
-  alarmPeriodSeconds: 3600,
-  namespace: 'Synergy',
-  service: 'synergy',
-};
 const SOURCE: ObjectRef = { bucket: BUCKET, key: `feedback/${MODEL}/week-2.csv` };
 
 function captured(
@@ -109,7 +100,7 @@ async function world(options: { champion?: boolean } = {}) {
     alarms,
     clock,
     bucket: BUCKET,
-    settings: SETTINGS,
+    settings: MONITOR_SETTINGS,
     lookbackDays: 7,
   };
   return { deps, artifacts, metrics, alarms };

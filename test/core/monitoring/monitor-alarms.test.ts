@@ -8,7 +8,7 @@ import {
   checkMonitorSettings,
   MonitorSettingsError,
 } from '../../../layers/core/monitoring/monitor-settings.ts';
-import { SETTINGS } from './monitor-fixture.ts';
+import { MONITOR_SETTINGS as SETTINGS } from '../../support/monitor-settings.ts';
 
 const settings = { ...SETTINGS, alarmPrefix: 'synergy-prod-', driftPsiThreshold: 0.3, accuracyFloor: 0.65 };
 

@@ -21,20 +21,11 @@ import {
   MemoryMetrics,
   MemoryRegistry,
 } from '../../support/memory-ports.ts';
+import { MONITOR_SETTINGS } from '../../support/monitor-settings.ts';
 
 export const BUCKET = 'monitor-test-bucket';
 export const MODEL = 'flights';
 export const NOW = new Date('2026-03-10T12:00:00.000Z');
-
-export const SETTINGS: MonitorSettings = {
-  windowSeconds: 3600,
-  alarmPrefix: 'synergy-test-',
-  driftPsiThreshold: 0.25,
-  accuracyFloor: 0.7,
-  alarmPeriodSeconds: 3600,
-  namespace: 'Synergy',
-  service: 'synergy',
-};
 
 const COLORS = ['red', 'green', 'blue'] as const;
 const COLOR_SHARES = [0.5, 0.3, 0.2];
@@ -114,7 +105,7 @@ export class MonitorHarness {
       alarms: this.alarms,
       clock: this.clock,
       bucket: BUCKET,
-      settings: { ...SETTINGS, ...settings },
+      settings: { ...MONITOR_SETTINGS, ...settings },
     };
   }
 

@@ -8,13 +8,13 @@ import { NotFoundError } from '../../../layers/core/errors.ts';
 import { accuracyAlarm, driftAlarm } from '../../../layers/core/monitoring/alarm-definitions.ts';
 import { monitorModel } from '../../../layers/core/monitoring/monitor-model.ts';
 import { Random } from '../../../layers/ml/random.ts';
+import { MONITOR_SETTINGS as SETTINGS } from '../../support/monitor-settings.ts';
 import {
   capturedRow,
   generatedInput,
   MODEL,
   MonitorHarness,
   NOW,
-  SETTINGS,
   trainingBaseline,
 } from './monitor-fixture.ts';
 

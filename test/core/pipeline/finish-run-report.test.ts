@@ -1,64 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SynergyError } from '../../../layers/core/errors.ts';
-import type { FinishState } from '../../../layers/core/pipeline/finish-run.ts';
-import { finishRun, finishStateSchema } from '../../../layers/core/pipeline/finish-run.ts';
+import { finishRun } from '../../../layers/core/pipeline/finish-run.ts';
 import { ReportTimeoutError } from '../../../layers/core/reports/report-attempt.ts';
 import { FixedClock, MemoryExperiments, MemoryMetrics } from '../../support/memory-ports.ts';
+import { finishState } from './finish-state.ts';
 
 const ref = (key: string) => ({ bucket: 'data', key });
-
-const state: FinishState = finishStateSchema.parse({
-  runId: 'run-1',
-  request: { modelName: 'schedule', trigger: { kind: 'manual' } },
-  prep: {
-    dataset: ref('runs/run-1/prepared.bin'),
-    preprocessor: ref('runs/run-1/preprocessor.json'),
-    holdout: ref('runs/run-1/holdout.jsonl'),
-    source: { uri: 's3://data/incoming/schedule/a.csv', digest: 'abc', rows: 100, columns: 5 },
-    target: 'y',
-    classes: ['no', 'yes'],
-    features: 4,
-    trainRows: 80,
-    testRows: 20,
-    config: { seed: 42, promotionMargin: 0 },
-  },
-  plan: {
-    manifest: ref('runs/run-1/cells.json'),
-    results: { bucket: 'data', prefix: 'runs/run-1/results' },
-    cells: 10,
-    configurations: 2,
-    subsampled: [],
-  },
-  refits: [
-    {
-      kind: 'refit',
-      model: 'DecisionTree',
-      params: { max_depth: 3 },
-      paramsKey: 'max_depth=3',
-      cvAccuracy: 0.8,
-      cvStd: 0.05,
-      configurations: 2,
-      testAccuracy: 0.85,
-      fitSeconds: 0.1,
-      artifact: ref('runs/run-1/refits/DecisionTree.json'),
-    },
-  ],
-  evaluation: {
-    bestModel: 'DecisionTree',
-    testAccuracy: 0.85,
-    modelDocument: ref('runs/run-1/model.json'),
-    sha256: 'f'.repeat(64),
-    leaderboard: ref('runs/run-1/leaderboard.json'),
-    evaluation: ref('runs/run-1/evaluation.json'),
-  },
-  registration: {
-    modelName: 'schedule',
-    version: 3,
-    artifact: ref('models/schedule/run-1/model.json'),
-    promote: false,
-    gate: { newAccuracy: 0.85, margin: 0, reason: 'because' },
-  },
-});
+const state = finishState();
 
 function setup() {
   const experiments = new MemoryExperiments();

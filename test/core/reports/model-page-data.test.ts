@@ -17,7 +17,8 @@ import {
 } from '../../../layers/core/reports/model-page/model-page-data.ts';
 import { MemoryAlarms } from '../../support/memory-alarms.ts';
 import { FixedClock, MemoryArtifactStore, MemoryRegistry } from '../../support/memory-ports.ts';
-import { BUCKET, generatedModel, MemoryMetricHistory, newVersion, SETTINGS } from './model-page-fixture.ts';
+import { MONITOR_SETTINGS as SETTINGS } from '../../support/monitor-settings.ts';
+import { BUCKET, generatedModel, MemoryMetricHistory, newVersion } from './model-page-fixture.ts';
 
 const audit = (at: string, fields: Partial<AuditRecord>): AuditRecord => ({
   modelName: 'm',

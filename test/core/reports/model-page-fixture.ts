@@ -14,7 +14,6 @@ import {
   LIVE_ACCURACY_METRIC,
   MAX_PSI_METRIC,
 } from '../../../layers/core/monitoring/metric-names.ts';
-import type { MonitorSettings } from '../../../layers/core/monitoring/monitor-settings.ts';
 import { versionStatisticsKey } from '../../../layers/core/monitoring/monitoring-keys.ts';
 import type { NewModelVersion } from '../../../layers/core/pipeline/records.ts';
 import type {
@@ -30,18 +29,9 @@ import type { DriftColumn } from '../../../layers/ml/drift/types.ts';
 import { Random } from '../../../layers/ml/random.ts';
 import { MemoryAlarms } from '../../support/memory-alarms.ts';
 import { FixedClock, MemoryArtifactStore, MemoryRegistry } from '../../support/memory-ports.ts';
+import { MONITOR_SETTINGS } from '../../support/monitor-settings.ts';
 
 export const BUCKET = 'synergy-data';
-
-export const SETTINGS: MonitorSettings = {
-  windowSeconds: 3600,
-  alarmPrefix: 'synergy-test-',
-  driftPsiThreshold: 0.25,
-  accuracyFloor: 0.7,
-  alarmPeriodSeconds: 3600,
-  namespace: 'Synergy',
-  service: 'synergy',
-};
 
 export interface RawPoint {
   readonly namespace: string;
@@ -288,9 +278,9 @@ export async function generatedModel(
   // A week of hourly monitor runs (minus a quiet stretch) and six-hourly feedback.
   const emit = (metricName: string, when: Date, value: number, extra: Record<string, string> = {}) =>
     metrics.points.push({
-      namespace: SETTINGS.namespace,
+      namespace: MONITOR_SETTINGS.namespace,
       metricName,
-      dimensions: { service: SETTINGS.service, model: modelName, ...extra },
+      dimensions: { service: MONITOR_SETTINGS.service, model: modelName, ...extra },
       at: when,
       value,
     });
@@ -320,15 +310,15 @@ export async function generatedModel(
   }
 
   at(10);
-  await alarms.ensure(driftAlarm(SETTINGS, modelName));
-  await alarms.ensure(accuracyAlarm(SETTINGS, modelName));
+  await alarms.ensure(driftAlarm(MONITOR_SETTINGS, modelName));
+  await alarms.ensure(accuracyAlarm(MONITOR_SETTINGS, modelName));
   alarms.setState(
-    driftAlarm(SETTINGS, modelName).name,
+    driftAlarm(MONITOR_SETTINGS, modelName).name,
     'ALARM',
     'Threshold Crossed: 1 datapoint [0.52] was greater than the threshold (0.25).',
   );
   alarms.setState(
-    accuracyAlarm(SETTINGS, modelName).name,
+    accuracyAlarm(MONITOR_SETTINGS, modelName).name,
     'OK',
     'Threshold Crossed: no datapoints were received for 1 period.',
   );
@@ -343,6 +333,6 @@ export async function generatedModel(
     features: baseline.features.map((f) => f.name),
     quietHours,
     feedbackUploads,
-    deps: { registry, artifacts, bucket: BUCKET, alarms, metrics, clock, settings: SETTINGS },
+    deps: { registry, artifacts, bucket: BUCKET, alarms, metrics, clock, settings: MONITOR_SETTINGS },
   };
 }
