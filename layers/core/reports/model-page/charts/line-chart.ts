@@ -10,6 +10,9 @@ import { CHAR_WIDTH, linearScale, round, svgFrame } from '../../charts/svg.ts';
 import { escapeHtml } from '../../html.ts';
 import { instantLabel, timeTicks } from './time-axis.ts';
 
+/** Width of a tick label's character in viewBox units (the tick font is ~11 px). */
+const TICK_CHAR_WIDTH = 6.5;
+
 export interface LinePoint {
   /** Epoch ms: the start of the period. */
   readonly t: number;
@@ -97,9 +100,13 @@ export function lineChart(spec: LineChartSpec): string {
   const time = timeTicks(t0, t1, compact ? 2 : 4);
   for (const tick of time.ticks) {
     const tx = round(x(tick));
+    const label = time.format(tick);
+    // A label centred on a tick near the right edge would be cut by the viewBox: end-align it there.
+    const halfWidth = label.length * TICK_CHAR_WIDTH * 0.5;
+    const atEdge = tx + halfWidth > spec.width;
     parts.push(
       `<line class="gridline" x1="${tx}" x2="${tx}" y1="${top}" y2="${round(bottom)}"/>`,
-      `<text class="tick" x="${tx}" y="${round(bottom + 14)}" text-anchor="middle">${escapeHtml(time.format(tick))}</text>`,
+      `<text class="tick" x="${atEdge ? spec.width - 1 : tx}" y="${round(bottom + 14)}" text-anchor="${atEdge ? 'end' : 'middle'}">${escapeHtml(label)}</text>`,
     );
   }
 
