@@ -11,6 +11,8 @@
  *   (a) `GET /v2/health/live`: the trivial baseline, through the same adapter and function;
  *   (b) `POST /models/bench-rf/predict` with one row and the key (the authorizer answers once, then
  *       API Gateway's cache — resultTtlInSeconds — as deployed).
+ *   (c) first, the floor: a plain node:http server with a constant body in its own process (no adapter,
+ *       no stack), under the same loads — the best this machine and load generator give.
  * For each: latency at a fixed 1,000 req/s — paced (one request every millisecond, open loop) and with
  * autocannon's overallRate, which sends each second's share in a burst (see pacedLoad) — and the most
  * req/s with enough connections. Layouts: `pinned` runs the stack with `taskset -c 0` (server, sandboxes and all: one core)
@@ -26,7 +28,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -189,6 +191,28 @@ async function serve(): Promise<void> {
     await stack.stop();
     rmSync(stateDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The floor: a plain node:http server answering a constant JSON body, no adapter, no stack — what this
+ * machine and this load generator give at best, measured by the same loads in the same script.
+ */
+async function serveBare(): Promise<void> {
+  const body = '{"live":true}';
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+    response.end(body);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  process.stdout.write(`${JSON.stringify({ http: `http://127.0.0.1:${address.port}`, key: '', row: {} })}\n`);
+  for await (const _ of createInterface({ input: process.stdin })) {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ cpuMicros: user + system })}\n`);
+  }
+  server.close();
 }
 
 // ---- load child: one autocannon run -------------------------------------------------------------------
@@ -372,6 +396,30 @@ function table(rows: readonly Row[]): string {
   return [header, rule, ...lines].join('\n');
 }
 
+function scenariosFor(
+  role: 'bare' | 'stack',
+  served: Served,
+): { name: string; spec: Omit<LoadSpec, 'connections' | 'duration'> }[] {
+  if (role === 'bare') {
+    return [{ name: 'bare node:http (floor)', spec: { url: `${served.http}/`, method: 'GET', headers: {} } }];
+  }
+  return [
+    {
+      name: 'GET /v2/health/live',
+      spec: { url: `${served.http}/v2/health/live`, method: 'GET', headers: {} },
+    },
+    {
+      name: `POST /models/${MODEL}/predict (1 row, RF-100)`,
+      spec: {
+        url: `${served.http}/models/${MODEL}/predict`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${served.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ rows: [served.row] }),
+      },
+    },
+  ];
+}
+
 async function orchestrate(): Promise<void> {
   const duration = Number(values.duration);
   const rate = Number(values.rate);
@@ -379,56 +427,44 @@ async function orchestrate(): Promise<void> {
   const rows: Row[] = [];
   for (const layout of values.layouts.split(',')) {
     const pinned = layout === 'pinned';
-    const serverArgs = ['--role', 'server', ...(values.sandboxes ? ['--sandboxes', values.sandboxes] : [])];
-    const [command, args] = pinnedTo(pinned ? 0 : undefined, node(serverArgs));
-    const server = spawn(command, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-    const output = linesOf(server);
-    const cpu = {
-      ask: async () => {
-        server.stdin?.write('cpu\n');
-        return (JSON.parse(await output.next()) as { cpuMicros: number }).cpuMicros;
-      },
-    };
-    try {
-      const served = JSON.parse(await output.next()) as Served;
-      const loadCore = pinned ? 1 : undefined;
-      const scenarios: { name: string; spec: Omit<LoadSpec, 'connections' | 'duration'> }[] = [
-        {
-          name: 'GET /v2/health/live',
-          spec: { url: `${served.http}/v2/health/live`, method: 'GET', headers: {} },
+    const stackArgs = ['--role', 'server', ...(values.sandboxes ? ['--sandboxes', values.sandboxes] : [])];
+    for (const role of ['bare', 'stack'] as const) {
+      const serverArgs = role === 'bare' ? ['--role', 'bare'] : stackArgs;
+      const [command, args] = pinnedTo(pinned ? 0 : undefined, node(serverArgs));
+      const server = spawn(command, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+      const output = linesOf(server);
+      const cpu = {
+        ask: async () => {
+          server.stdin?.write('cpu\n');
+          return (JSON.parse(await output.next()) as { cpuMicros: number }).cpuMicros;
         },
-        {
-          name: `POST /models/${MODEL}/predict (1 row, RF-100)`,
-          spec: {
-            url: `${served.http}/models/${MODEL}/predict`,
-            method: 'POST',
-            headers: { authorization: `Bearer ${served.key}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ rows: [served.row] }),
-          },
-        },
-      ];
-      for (const { name, spec } of scenarios) {
-        // Warm: sandboxes started, JIT, the model cached, the authorizer's answer cached.
-        await runLoad({ ...spec, connections, duration: 3 }, loadCore);
-        const paced = await measured(
-          { ...spec, connections, duration, overallRate: rate, paced: true },
-          loadCore,
-          cpu,
-        );
-        rows.push({ layout, scenario: name, mode: `${rate} req/s paced`, result: paced });
-        const fixed = await measured(
-          { ...spec, connections: 10, duration, overallRate: rate },
-          loadCore,
-          cpu,
-        );
-        rows.push({ layout, scenario: name, mode: `${rate} req/s autocannon`, result: fixed });
-        const max = await measured({ ...spec, connections, duration }, loadCore, cpu);
-        rows.push({ layout, scenario: name, mode: `max, ${connections} conns`, result: max });
-        process.stderr.write(`${table(rows.slice(-3))}\n`);
+      };
+      try {
+        const served = JSON.parse(await output.next()) as Served;
+        const loadCore = pinned ? 1 : undefined;
+        for (const { name, spec } of scenariosFor(role, served)) {
+          // Warm: sandboxes started, JIT, the model cached, the authorizer's answer cached.
+          await runLoad({ ...spec, connections, duration: 3 }, loadCore);
+          const paced = await measured(
+            { ...spec, connections, duration, overallRate: rate, paced: true },
+            loadCore,
+            cpu,
+          );
+          rows.push({ layout, scenario: name, mode: `${rate} req/s paced`, result: paced });
+          const fixed = await measured(
+            { ...spec, connections: 10, duration, overallRate: rate },
+            loadCore,
+            cpu,
+          );
+          rows.push({ layout, scenario: name, mode: `${rate} req/s autocannon`, result: fixed });
+          const max = await measured({ ...spec, connections, duration }, loadCore, cpu);
+          rows.push({ layout, scenario: name, mode: `max, ${connections} conns`, result: max });
+          process.stderr.write(`${table(rows.slice(-3))}\n`);
+        }
+      } finally {
+        server.stdin?.end();
+        await once(server, 'exit');
       }
-    } finally {
-      server.stdin?.end();
-      await once(server, 'exit');
     }
   }
   process.stdout.write(`\n${table(rows)}\n`);
@@ -436,5 +472,6 @@ async function orchestrate(): Promise<void> {
 }
 
 if (values.role === 'server') await serve();
+else if (values.role === 'bare') await serveBare();
 else if (values.role === 'load') await load(JSON.parse(values.spec ?? '{}') as LoadSpec);
 else await orchestrate();
