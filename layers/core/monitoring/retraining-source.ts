@@ -6,9 +6,8 @@
  * whose digest check catches a file that changed in between), and the same files give the same digest
  * and so the same models.
  */
-import { pipeline, Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { readCsv } from '../../ml/data/csv-records.ts';
+import { csvRecordStream } from '../csv-record-stream.ts';
 import { labelledPrefix, s3Uri } from '../pipeline/keys.ts';
 import type { ArtifactStore, ObjectRef, StoredObject } from '../ports.ts';
 import { csvLine } from '../serving/batch-output.ts';
@@ -153,7 +152,7 @@ async function* reorderedLines(
   skip: () => void,
 ): AsyncGenerator<string> {
   let positions: Array<number | undefined> | undefined;
-  for await (const fields of csvRecords(await artifacts.stream(ref, signal))) {
+  for await (const fields of csvRecordStream(await artifacts.stream(ref, signal))) {
     if (positions === undefined) {
       if (!header.includes(fields[fields.length - 1])) {
         skip();
@@ -168,18 +167,4 @@ async function* reorderedLines(
     }
     yield csvLine(positions.map((j) => (j === undefined ? '' : (fields[j] ?? ''))));
   }
-}
-
-/** A CSV's records, parsed as the bytes arrive, with the options prep's reader uses. */
-function csvRecords(source: AsyncIterable<Uint8Array>): AsyncIterable<string[]> {
-  const parser = parse({
-    bom: true,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    skip_empty_lines: true,
-    relax_quotes: true,
-    relax_column_count: true,
-  });
-  // A source error destroys the parser, and reading the parser then throws it.
-  pipeline(Readable.from(source, { objectMode: false }), parser, () => {});
-  return parser;
 }

@@ -10,10 +10,10 @@
  * CSV, a missing model or an abort stops the file: the summary says FAILED with the reason and the error
  * is thrown. `<name>.summary.json` records the version used, the counts and the outcome either way.
  */
-import { pipeline, Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError } from 'csv-parse';
 import type { InputRecord } from '../../ml/data/preprocessor.ts';
 import { argmaxRows } from '../../ml/models/classifier.ts';
+import { csvRecordStream } from '../csv-record-stream.ts';
 import { NotFoundError, SynergyError } from '../errors.ts';
 import { refOfUri, s3Uri } from '../pipeline/keys.ts';
 import { type LoadedModel, loadModelDocument } from '../pipeline/model-document.ts';
@@ -120,22 +120,6 @@ async function resolveVersion(
   return record;
 }
 
-/** The input's records, parsed as the bytes arrive (csv-parse's stream API, read with backpressure). */
-function csvRecords(source: AsyncIterable<Uint8Array>): AsyncIterable<string[]> {
-  // As training reads CSVs (layers/ml/data/csv-records.ts): any line ending, blank lines skipped, stray
-  // quotes inside unquoted fields kept; the row width is checked by the row reader, row by row.
-  const parser = parse({
-    bom: true,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    skip_empty_lines: true,
-    relax_quotes: true,
-    relax_column_count: true,
-  });
-  // A source error destroys the parser, and reading the parser then throws it.
-  pipeline(Readable.from(source, { objectMode: false }), parser, () => {});
-  return parser;
-}
-
 /** Good rows waiting to be scored together. */
 class Chunk {
   readonly rows: number[] = [];
@@ -208,7 +192,7 @@ async function* predictionsCsv(
   let reader: CsvRowReader | undefined;
   let chunk = new Chunk();
   try {
-    for await (const cells of csvRecords(source)) {
+    for await (const cells of csvRecordStream(source)) {
       signal?.throwIfAborted();
       if (reader === undefined) {
         reader = await headerReader(model, cells, errors);
