@@ -7,16 +7,7 @@
  */
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { CloudWatchAlarms } from '../../layers/aws/cloudwatch-alarms.ts';
 import { CloudWatchMetricHistory } from '../../layers/aws/cloudwatch-metric-history.ts';
-import { createDocumentClient } from '../../layers/aws/document-client.ts';
-import { DynamoApiKeys } from '../../layers/aws/dynamo-api-keys.ts';
-import { DynamoExperiments } from '../../layers/aws/dynamo-experiments.ts';
-import { DynamoRegistry } from '../../layers/aws/dynamo-registry.ts';
-import { EventBridgeRegistryEvents } from '../../layers/aws/eventbridge-events.ts';
-import { S3ArtifactStore } from '../../layers/aws/s3-artifact-store.ts';
 import type {
   Alarms,
   ApiKeys,
@@ -26,17 +17,15 @@ import type {
   RegistryEvents,
 } from '../../layers/core/ports.ts';
 import type { MetricHistory } from '../../layers/core/reports/model-page/metric-history.ts';
-import { tableName } from '../../local/config/stack-config.ts';
 import { readEndpoints } from '../../local/endpoints.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import { UsageError } from '../errors.ts';
+import { destroyClients, missingService, portsFor } from '../stack/session.ts';
 
 /** Written into the state directory, so the demo only ever empties a directory it made. */
 const MARKER = '.synergy-demo-stack';
 
-/** s3rver checks signatures against these; the other stand-ins accept any. */
-const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export interface DemoStack {
   readonly stack: LocalStack;
@@ -107,32 +96,23 @@ export async function startDemoStack(options: {
     const { endpoints, config } = stack;
     if (endpoints.http === null)
       throw new Error('serverless.yml defines no HTTP API: nothing to predict with');
-    const doc = createDocumentClient(stack.clients.dynamodb);
-    const cloudwatch = new CloudWatchClient({
-      endpoint: endpoints.cloudwatch,
-      region: endpoints.region,
-      credentials: CREDENTIALS,
-    });
-    const eventBridge = new EventBridgeClient({
-      endpoint: endpoints.eventbridge,
-      region: endpoints.region,
-      credentials: CREDENTIALS,
-    });
+    const { http, ...services } = endpoints;
+    const ports = portsFor({ ...services, api: http }, config);
+    const cloudwatch = ports.cloudwatch ?? missingService('CloudWatch');
     return {
       stack,
       stateDir: options.stateDir,
       bucket: endpoints.bucket,
-      api: endpoints.http,
-      artifacts: new S3ArtifactStore(stack.clients.s3),
-      experiments: new DynamoExperiments(doc, tableName(config, 'RunsTable')),
-      registry: new DynamoRegistry(doc, tableName(config, 'RegistryTable')),
-      apiKeys: new DynamoApiKeys(doc, tableName(config, 'ApiKeysTable')),
-      alarms: new CloudWatchAlarms(cloudwatch),
-      registryEvents: new EventBridgeRegistryEvents(eventBridge, 'default'),
+      api: http,
+      artifacts: ports.artifacts,
+      experiments: ports.experiments,
+      registry: ports.registry,
+      apiKeys: ports.apiKeys,
+      alarms: ports.alarms,
+      registryEvents: ports.registryEvents,
       metricHistory: new CloudWatchMetricHistory(cloudwatch),
       close: async () => {
-        cloudwatch.destroy();
-        eventBridge.destroy();
+        destroyClients(ports);
         await stack.stop();
       },
     };

@@ -86,7 +86,7 @@ const unavailableAlarms: Alarms = {
 
 const unavailableEvents: RegistryEvents = { publish: async () => missingService('EventBridge') };
 
-function destroyClients(ports: {
+export function destroyClients(ports: {
   readonly s3: S3Client;
   readonly dynamo: DynamoDBClient;
   readonly cloudwatch: CloudWatchClient | undefined;
@@ -98,7 +98,8 @@ function destroyClients(ports: {
   ports.eventBridge?.destroy();
 }
 
-function portsFor(endpoints: LocalEndpoints, config: StackConfig) {
+/** The CLI's ports (adapters over SDK clients) on a stack's endpoints; destroyClients() releases them. */
+export function portsFor(endpoints: LocalEndpoints, config: StackConfig) {
   const s3 = new S3Client({
     endpoint: endpoints.s3,
     region: endpoints.region,
