@@ -26,7 +26,6 @@ import { destroyClients, missingService, portsFor } from '../stack/session.ts';
 /** Written into the state directory, so the demo only ever empties a directory it made. */
 const MARKER = '.synergy-demo-stack';
 
-
 export interface DemoStack {
   readonly stack: LocalStack;
   readonly stateDir: string;
