@@ -2,7 +2,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CloudWatchMetricHistory } from '../../layers/aws/cloudwatch-metric-history.ts';
-import { monitorSettingsFromEnv } from '../../layers/aws/monitoring-wiring.ts';
 import type { Clock } from '../../layers/core/ports.ts';
 import {
   collectModelPage,
@@ -11,6 +10,7 @@ import {
 } from '../../layers/core/reports/model-page/model-page-data.ts';
 import { renderModelPage } from '../../layers/core/reports/model-page/render-model-page.ts';
 import { UsageError } from '../errors.ts';
+import { monitorSettingsOf } from '../stack/monitor-settings.ts';
 import { missingService, openStack } from '../stack/session.ts';
 
 const USAGE = 'usage: synergy model-page <model> [--out dir] [--hours n] [--period seconds] [--json]';
@@ -67,8 +67,6 @@ export async function runModelPage(argv: string[], root = process.cwd()): Promis
   const session = await openStack({ root, log: (line) => process.stderr.write(`${line}\n`) });
   let data: ModelPageData;
   try {
-    const monitorFunction = session.config.functions.monitor;
-    if (monitorFunction === undefined) throw new UsageError('serverless.yml defines no `monitor` function');
     // The stack this command started may run on a faster clock (its metrics are stamped in its time).
     const stackClock = session.embedded?.clock;
     const clock: Clock = { now: () => new Date(stackClock === undefined ? Date.now() : stackClock.now()) };
@@ -80,7 +78,7 @@ export async function runModelPage(argv: string[], root = process.cwd()): Promis
         alarms: session.alarms,
         metrics: new CloudWatchMetricHistory(session.cloudwatch ?? missingService('CloudWatch')),
         clock,
-        settings: monitorSettingsFromEnv(monitorFunction.environment),
+        settings: monitorSettingsOf(session.config),
       },
       modelName,
       options,

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { CloudWatchPutMetrics } from '../../layers/aws/cloudwatch-metrics.ts';
-import { monitorSettingsFromEnv } from '../../layers/aws/monitoring-wiring.ts';
 import { monitorModel } from '../../layers/core/monitoring/monitor-model.ts';
 import type { MonitorResult } from '../../layers/core/monitoring/types.ts';
 import type { AlarmStatus } from '../../layers/core/ports.ts';
 import { UsageError } from '../errors.ts';
 import { formatMonitorResult } from '../format/monitor-result.ts';
+import { monitorSettingsOf } from '../stack/monitor-settings.ts';
 import { missingService, openStack } from '../stack/session.ts';
 
 const USAGE = 'usage: synergy monitor <model> [--json]';
@@ -25,9 +25,7 @@ export async function runMonitor(argv: string[], root = process.cwd()): Promise<
   if (modelName === undefined) throw new UsageError(USAGE);
   const session = await openStack({ root, log: (line) => process.stderr.write(`${line}\n`) });
   try {
-    const monitorFunction = session.config.functions.monitor;
-    if (monitorFunction === undefined) throw new UsageError('serverless.yml defines no `monitor` function');
-    const settings = monitorSettingsFromEnv(monitorFunction.environment);
+    const settings = monitorSettingsOf(session.config);
     const metrics = new CloudWatchPutMetrics(
       session.cloudwatch ?? missingService('CloudWatch'),
       settings.namespace,

@@ -1,9 +1,9 @@
 /** The model's page at the end of the story: versions and aliases over time, live metrics, the alarms. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { monitorSettingsFromEnv } from '../../layers/aws/monitoring-wiring.ts';
 import { collectModelPage } from '../../layers/core/reports/model-page/model-page-data.ts';
 import { renderModelPage } from '../../layers/core/reports/model-page/render-model-page.ts';
+import { monitorSettingsOf } from '../stack/monitor-settings.ts';
 import type { DemoContext } from './context.ts';
 
 /** The demo lasts minutes: an hour of one-minute points shows its traffic, not a flat line. */
@@ -12,8 +12,6 @@ const PAGE_OPTIONS = { lookbackSeconds: 3600, periodSeconds: 60 } as const;
 /** Writes `<reportsDir>/models/<model>/index.html` and returns its absolute path. */
 export async function modelPageStep(context: DemoContext, modelName: string): Promise<string> {
   const { demo } = context;
-  const monitorFunction = demo.stack.config.functions.monitor;
-  if (monitorFunction === undefined) throw new Error('serverless.yml defines no `monitor` function');
   const data = await collectModelPage(
     {
       registry: demo.registry,
@@ -22,7 +20,7 @@ export async function modelPageStep(context: DemoContext, modelName: string): Pr
       alarms: demo.alarms,
       metrics: demo.metricHistory,
       clock: { now: () => new Date(demo.stack.clock.now()) },
-      settings: monitorSettingsFromEnv(monitorFunction.environment),
+      settings: monitorSettingsOf(demo.stack.config),
     },
     modelName,
     PAGE_OPTIONS,
