@@ -14,8 +14,9 @@
  *   (c) first, the floor: a plain node:http server with a constant body in its own process (no adapter,
  *       no stack), under the same loads — the best this machine and load generator give.
  * For each: latency at a fixed 1,000 req/s — paced (one request every millisecond, open loop) and with
- * autocannon's overallRate, which sends each second's share in a burst (see pacedLoad) — and the most
- * req/s with enough connections. Layouts: `pinned` runs the stack with `taskset -c 0` (server, sandboxes and all: one core)
+ * autocannon's overallRate, which sends each second's share in a burst (see pacedLoad), on 10 connections
+ * and on 1 — and the most req/s with enough connections. Last, how late a thread sleeping 1 ms wakes on
+ * each core (the machine's own floor under any latency measured at 1,000 req/s). Layouts: `pinned` runs the stack with `taskset -c 0` (server, sandboxes and all: one core)
  * and autocannon with `taskset -c 1`; `unpinned` lets both use both cores.
  * Goals (issue #5): p99 ≤ 2 ms at 1,000 req/s, ≥ 10,000 req/s max on one core.
  *
@@ -34,25 +35,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import autocannon from 'autocannon';
-import { createDocumentClient } from '../layers/aws/document-client.ts';
-import { DynamoApiKeys } from '../layers/aws/dynamo-api-keys.ts';
-import { DynamoRegistry } from '../layers/aws/dynamo-registry.ts';
-import { createApiKey } from '../layers/core/auth/create-api-key.ts';
-import { generateScheduleAdherenceCsv } from '../layers/core/demo/schedule-adherence.ts';
-import { modelVersionKey, s3Uri } from '../layers/core/pipeline/keys.ts';
-import { buildModelDocument, sha256Hex, signatureOf } from '../layers/core/pipeline/model-document.ts';
-import { prepareCsv } from '../layers/ml/data/prepare.ts';
-import { createModel } from '../layers/ml/models/registry.ts';
-import { tableName } from '../local/config/stack-config.ts';
-import type { LocalStack } from '../local/stack.ts';
 import { startLocalStack } from '../local/stack.ts';
+import { createBenchKey, MODEL, registerModel, type ServedRow } from './serve-model.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
-const MODEL = 'bench-rf';
-const TRAIN_ROWS = 2000;
 
 const { values } = parseArgs({
   options: {
@@ -70,7 +58,7 @@ const { values } = parseArgs({
 interface Served {
   readonly http: string;
   readonly key: string;
-  readonly row: Record<string, number | string | null>;
+  readonly row: ServedRow;
 }
 
 interface LoadSpec {
@@ -103,62 +91,6 @@ const node = (args: readonly string[]) => [process.execPath, '--import', 'tsx', 
 
 // ---- server child: the stack with a registered model and a key --------------------------------------
 
-async function registerModel(stack: LocalStack): Promise<Served['row']> {
-  const csv = generateScheduleAdherenceCsv({ rows: TRAIN_ROWS, seed: 7 });
-  const prepared = await prepareCsv(csv, { target: 'on_time', seed: 7 });
-  const params = { n_estimators: 100 };
-  const model = createModel('RandomForest', params, 7);
-  model.fit(prepared.train);
-  const preprocessor = prepared.preprocessor.toJSON();
-  const bytes = buildModelDocument({
-    algorithm: 'RandomForest',
-    params,
-    preprocessor,
-    model: model.toJSON(),
-    metrics: { testAccuracy: 0, cvAccuracy: 0, cvStd: 0 },
-    runId: 'bench-serve',
-  });
-  model.dispose();
-  const doc = createDocumentClient(stack.clients.dynamodb);
-  const registry = new DynamoRegistry(doc, tableName(stack.config, 'RegistryTable'));
-  const latest = (await registry.getAlias(MODEL, 'champion'))?.version ?? 0;
-  const ref = { bucket: stack.endpoints.bucket, key: modelVersionKey(MODEL, latest + 1) };
-  await stack.clients.s3.send(new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, Body: bytes }));
-  const version = await registry.createVersion({
-    modelName: MODEL,
-    algorithm: 'RandomForest',
-    params,
-    artifact: { uri: s3Uri(ref), sha256: sha256Hex(bytes), size: bytes.length },
-    signature: signatureOf(preprocessor),
-    metrics: { testAccuracy: 0, cvAccuracy: 0, cvStd: 0 },
-    lineage: {
-      runId: 'bench-serve',
-      trigger: 'manual',
-      dataset: { uri: 'generated:schedule-adherence', digest: sha256Hex(new TextEncoder().encode(csv)) },
-      codeVersion: 'bench',
-    },
-  });
-  const current = await registry.getAlias(MODEL, 'champion');
-  await registry.moveAlias({
-    modelName: MODEL,
-    alias: 'champion',
-    version: version.version,
-    expectedRevision: current?.revision,
-    reason: 'bench/serve.ts',
-    actor: 'bench',
-  });
-  // One row as a client sends it: the CSV's cells, numbers as numbers, without the target.
-  const [header, line] = csv.split('\n');
-  const cells = line.split(',');
-  const row: Served['row'] = {};
-  header.split(',').forEach((name, i) => {
-    if (name === 'on_time') return;
-    const number = Number(cells[i]);
-    row[name] = cells[i] === '' ? null : Number.isFinite(number) ? number : cells[i];
-  });
-  return row;
-}
-
 async function serve(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'synergy-bench-serve-'));
   const sandboxes = values.sandboxes === undefined ? undefined : Number(values.sandboxes);
@@ -171,14 +103,7 @@ async function serve(): Promise<void> {
   try {
     if (stack.endpoints.http === null) throw new Error('serverless.yml has no httpApi routes');
     const row = await registerModel(stack);
-    const apiKeys = new DynamoApiKeys(
-      createDocumentClient(stack.clients.dynamodb),
-      tableName(stack.config, 'ApiKeysTable'),
-    );
-    const { key } = await createApiKey(
-      { apiKeys, clock: { now: () => new Date() } },
-      { name: 'bench', actor: 'bench/serve.ts' },
-    );
+    const key = await createBenchKey(stack, 'bench/serve.ts');
     const served: Served = { http: stack.endpoints.http, key, row };
     process.stdout.write(`${JSON.stringify(served)}\n`);
     // Each line on stdin asks for the CPU time this process used so far (all its threads: the HTTP
@@ -335,6 +260,39 @@ function loadAverage(): string {
     .join(' ');
 }
 
+// ---- wake-up probe: how late a sleeping thread on this machine wakes --------------------------------
+
+/**
+ * A thread that sleeps 1 ms (Atomics.wait: a futex, no event loop) and measures how late it wakes, 5,000
+ * times. A request at 1,000 req/s finds the server asleep and wakes the client when answered: two such
+ * wake-ups are in every paced latency, whatever the server does.
+ */
+function wakeups(): void {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const late = new Float64Array(5000);
+  for (let i = 0; i < late.length; i++) {
+    const started = performance.now();
+    Atomics.wait(cell, 0, 0, 1);
+    late[i] = performance.now() - started - 1;
+  }
+  late.sort();
+  process.stdout.write(
+    `${JSON.stringify({ p50: percentile(late, 50), p99: percentile(late, 99), p999: percentile(late, 99.9), max: late[late.length - 1] })}\n`,
+  );
+}
+
+async function wakeupLine(core: number | undefined): Promise<string> {
+  const [command, args] = pinnedTo(core, node(['--role', 'wakeups']));
+  const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const w = JSON.parse(await linesOf(child).next()) as {
+    p50: number;
+    p99: number;
+    p999: number;
+    max: number;
+  };
+  return `wake-up lateness of a thread sleeping 1 ms${core === undefined ? '' : ` on core ${core}`}: p50 ${ms(w.p50)} ms, p99 ${ms(w.p99)} ms, p99.9 ${ms(w.p999)} ms, max ${ms(w.max)} ms`;
+}
+
 // ---- orchestrator -------------------------------------------------------------------------------------
 
 function pinnedTo(core: number | undefined, args: readonly string[]): [string, string[]] {
@@ -456,10 +414,18 @@ async function orchestrate(): Promise<void> {
             loadCore,
             cpu,
           );
-          rows.push({ layout, scenario: name, mode: `${rate} req/s autocannon`, result: fixed });
+          rows.push({ layout, scenario: name, mode: `${rate} req/s autocannon, 10 conns`, result: fixed });
+          // One connection: each second's share goes out back to back, one request at a time — latency
+          // without the queueing of ten simultaneous bursts.
+          const single = await measured(
+            { ...spec, connections: 1, duration, overallRate: rate },
+            loadCore,
+            cpu,
+          );
+          rows.push({ layout, scenario: name, mode: `${rate} req/s autocannon, 1 conn`, result: single });
           const max = await measured({ ...spec, connections, duration }, loadCore, cpu);
           rows.push({ layout, scenario: name, mode: `max, ${connections} conns`, result: max });
-          process.stderr.write(`${table(rows.slice(-3))}\n`);
+          process.stderr.write(`${table(rows.slice(-4))}\n`);
         }
       } finally {
         server.stdin?.end();
@@ -467,11 +433,13 @@ async function orchestrate(): Promise<void> {
       }
     }
   }
-  process.stdout.write(`\n${table(rows)}\n`);
+  const probes = [await wakeupLine(0), await wakeupLine(1)];
+  process.stdout.write(`\n${table(rows)}\n\n${probes.join('\n')}\n`);
   process.stdout.write(`\nGoals: p99 ≤ 2 ms at ${rate} req/s, ≥ 10,000 req/s max on one core (pinned).\n`);
 }
 
 if (values.role === 'server') await serve();
 else if (values.role === 'bare') await serveBare();
+else if (values.role === 'wakeups') wakeups();
 else if (values.role === 'load') await load(JSON.parse(values.spec ?? '{}') as LoadSpec);
 else await orchestrate();

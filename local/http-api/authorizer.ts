@@ -46,12 +46,13 @@ export class Authorizers {
     this.now = options.now ?? Date.now;
   }
 
-  async authorize(
+  /** Synchronous on a cache hit: most requests need no promise here. */
+  authorize(
     name: string,
     view: RequestView,
     match: RouteMatch,
     context: RequestContext,
-  ): Promise<Verdict> {
+  ): Verdict | Promise<Verdict> {
     const authorizer = this.options.authorizers[name];
     const identity: string[] = [];
     for (const source of authorizer.identitySources) {
@@ -61,15 +62,33 @@ export class Authorizers {
       identity.push(value);
     }
     const arn = routeArn(this.options.api, view.method, view.rawPath);
+    const key = authorizer.resultTtlSeconds === 0 ? undefined : cacheKey(authorizer, identity);
+    const cached = key === undefined ? undefined : this.cache.get(key);
+    if (cached !== undefined && cached.expiresAt > this.now())
+      return this.verdictOf(name, authorizer, cached.answer, arn);
+    return this.fetchVerdict(name, authorizer, key, arn, () =>
+      this.options.invoke(authorizer.functionKey, authorizerEvent(view, match, context, identity, arn)),
+    );
+  }
+
+  private async fetchVerdict(
+    name: string,
+    authorizer: HttpAuthorizerConfig,
+    key: string | undefined,
+    arn: string,
+    invoke: () => Promise<unknown>,
+  ): Promise<Verdict> {
     let answer: unknown;
     try {
-      answer = await this.answerFor(authorizer, identity, () =>
-        this.options.invoke(authorizer.functionKey, authorizerEvent(view, match, context, identity, arn)),
-      );
+      answer = key === undefined ? await invoke() : await this.fetchShared(authorizer, key, invoke);
     } catch (error) {
       this.options.onError?.(name, error);
       return FAILED;
     }
+    return this.verdictOf(name, authorizer, answer, arn);
+  }
+
+  private verdictOf(name: string, authorizer: HttpAuthorizerConfig, answer: unknown, arn: string): Verdict {
     const verdict = authorizer.simpleResponses ? simpleVerdict(answer) : policyVerdict(answer, arn);
     if (verdict === undefined) {
       this.options.onError?.(name, new TypeError(`unreadable authorizer answer: ${JSON.stringify(answer)}`));
@@ -78,15 +97,12 @@ export class Authorizers {
     return verdict;
   }
 
-  private async answerFor(
+  /** One invocation per identity at a time; its answer cached for the authorizer's TTL. */
+  private async fetchShared(
     authorizer: HttpAuthorizerConfig,
-    identity: readonly string[],
+    key: string,
     invoke: () => Promise<unknown>,
   ): Promise<unknown> {
-    if (authorizer.resultTtlSeconds === 0) return invoke();
-    const key = `${authorizer.name}\u0000${identity.join('\u0000')}`;
-    const cached = this.cache.get(key);
-    if (cached && cached.expiresAt > this.now()) return cached.answer;
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     const fetching = invoke();
@@ -101,6 +117,10 @@ export class Authorizers {
       this.inFlight.delete(key);
     }
   }
+}
+
+function cacheKey(authorizer: HttpAuthorizerConfig, identity: readonly string[]): string {
+  return `${authorizer.name}\u0000${identity.join('\u0000')}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,75 +1,100 @@
 /**
  * One function run in the thread that serves HTTP — a Lambda sandbox without the thread hop: module scope
- * kept between invocations, one invocation at a time (later ones queue, as requests would wait for a
- * single warm sandbox), a deadline per invocation. The result is not copied through JSON: the edge
- * maps it to the HTTP response as API Gateway maps Lambda's JSON answer. A handler still running at its deadline is reported as Sandbox.Timedout; unlike a worker it
- * cannot be killed, so it finishes in the background and the queue moves on.
+ * kept between invocations, one invocation at a time (later ones wait in order, as requests would wait
+ * for a single warm sandbox), a deadline per invocation. The result is not copied through JSON: the edge
+ * maps it to the HTTP response as API Gateway maps Lambda's JSON answer. A handler still running at its
+ * deadline is reported as Sandbox.Timedout; unlike a worker it cannot be killed, so it finishes in the
+ * background, its answer ignored, and the next invocation starts.
+ *
+ * One watchdog timer serves every invocation: armed for the deadline of the invocation running when it is
+ * armed, re-armed for the current one if that one finished in time. A timer per invocation (or a
+ * setImmediate per invocation to decide whether to arm one) cost more than a fast invocation.
  */
 import { randomUUID } from 'node:crypto';
 import { callHandler, type Handler } from '../lambda/handler-runtime.ts';
 import { LambdaFunctionError } from '../lambda/types.ts';
 import type { EdgeInit } from './edge-protocol.ts';
 
+interface Running {
+  readonly deadlineMs: number;
+  /** Ends the invocation with Sandbox.Timedout unless it has ended already. */
+  readonly expire: () => void;
+}
+
 export class InlineFunction {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly waiting: (() => void)[] = [];
+  private running: Running | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly handler: Handler,
     private readonly spec: EdgeInit['inline'],
-  ) {}
+  ) {
+    this.timeoutMs = spec.timeoutSeconds * 1000;
+  }
 
   invoke(event: unknown): Promise<unknown> {
-    const run = this.tail.then(() => this.runOne(event));
-    this.tail = run.catch(() => {});
-    return run;
+    return new Promise((resolve, reject) => {
+      const start = () => this.start(event, resolve, reject);
+      if (this.running === undefined && this.waiting.length === 0) start();
+      else this.waiting.push(start);
+    });
   }
 
-  private async runOne(event: unknown): Promise<unknown> {
-    const timeoutMs = this.spec.timeoutSeconds * 1000;
-    const deadlineMs = Date.now() + timeoutMs;
-    const call = callHandler(this.handler, event, this.spec.context, randomUUID(), deadlineMs);
-    try {
-      // One timer per invocation costs more than a fast invocation (timer list inserts): the deadline is
-      // only armed when the handler has not answered by the next macrotask.
-      const result = await raceDeadline(call, deadlineMs, () =>
-        LambdaFunctionError.fromPayload(this.spec.functionKey, {
-          errorType: 'Sandbox.Timedout',
-          errorMessage: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
-        }),
-      );
+  private start(event: unknown, resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+    const deadlineMs = Date.now() + this.timeoutMs;
+    let ended = false;
+    const end = (): boolean => {
+      if (ended) return false;
+      ended = true;
+      this.running = undefined;
+      this.waiting.shift()?.();
+      return true;
+    };
+    this.running = {
+      deadlineMs,
+      expire: () => {
+        if (end())
+          reject(
+            this.failure(
+              'Sandbox.Timedout',
+              `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+            ),
+          );
+      },
+    };
+    this.armWatchdog(deadlineMs);
+    callHandler(this.handler, event, this.spec.context, randomUUID(), deadlineMs).then(
       // Lambda serializes the result: undefined becomes null; anything else is sent as JSON by the edge.
-      return result === undefined ? null : result;
-    } catch (error) {
-      if (error instanceof LambdaFunctionError) throw error;
-      const name = error instanceof Error ? error.name : typeof error;
-      const message = error instanceof Error ? error.message : String(error);
-      throw LambdaFunctionError.fromPayload(this.spec.functionKey, {
-        errorType: name,
-        errorMessage: message,
-      });
-    }
-  }
-}
-
-/** `work`, or `timeout()` once `deadlineMs` passes; the timer is set only if `work` is still pending after a tick. */
-function raceDeadline<T>(work: Promise<T>, deadlineMs: number, timeout: () => Error): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    work.then(
-      (value) => {
-        settled = true;
-        clearTimeout(timer);
-        resolve(value);
+      (result) => {
+        if (end()) resolve(result === undefined ? null : result);
       },
       (error: unknown) => {
-        settled = true;
-        clearTimeout(timer);
-        reject(error);
+        if (!end()) return;
+        if (error instanceof LambdaFunctionError) reject(error);
+        else if (error instanceof Error) reject(this.failure(error.name, error.message));
+        else reject(this.failure(typeof error, String(error)));
       },
     );
-    setImmediate(() => {
-      if (!settled) timer = setTimeout(() => reject(timeout()), Math.max(0, deadlineMs - Date.now()));
-    });
-  });
+  }
+
+  private armWatchdog(deadlineMs: number): void {
+    if (this.watchdog !== undefined) return;
+    this.watchdog = setTimeout(() => this.checkDeadline(), Math.max(0, deadlineMs - Date.now()));
+    // The handler's own work keeps the thread alive while it runs; the watchdog alone should not.
+    this.watchdog.unref();
+  }
+
+  private checkDeadline(): void {
+    this.watchdog = undefined;
+    const running = this.running;
+    if (running === undefined) return;
+    if (Date.now() >= running.deadlineMs) running.expire();
+    else this.armWatchdog(running.deadlineMs);
+  }
+
+  private failure(errorType: string, errorMessage: string): LambdaFunctionError {
+    return LambdaFunctionError.fromPayload(this.spec.functionKey, { errorType, errorMessage });
+  }
 }

@@ -67,7 +67,8 @@ export async function startHttpApi(options: HttpApiOptions): Promise<StartedHttp
     const answer = (status: GatewayStatus) => send(response, gatewayResponse(status), context.requestId);
     let authorizerContext: unknown;
     if (match.route.authorizer !== undefined) {
-      const verdict = await authorizers.authorize(match.route.authorizer, view, match, context);
+      const decided = authorizers.authorize(match.route.authorizer, view, match, context);
+      const verdict = decided instanceof Promise ? await decided : decided;
       if (!verdict.allowed) return answer(verdict.status);
       authorizerContext = verdict.context;
     }

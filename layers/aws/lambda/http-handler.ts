@@ -69,9 +69,14 @@ function internalError(requestId: string | undefined): APIGatewayProxyStructured
 }
 
 export function httpLambdaHandler(spec: HttpFunctionSpec): HttpLambdaHandler {
+  // Powertools checks its cold-start flag through invocation-scoped storage on every call; once is enough.
+  let coldStartCaptured = false;
   return async (event, context) => {
     logger.addContext(context);
-    metrics.captureColdStartMetric(context.functionName);
+    if (!coldStartCaptured) {
+      coldStartCaptured = true;
+      metrics.captureColdStartMetric(context.functionName);
+    }
     try {
       const response = await spec.handle(httpRequestOf(event));
       return { statusCode: response.statusCode, headers: { ...response.headers }, body: response.body };
