@@ -16,6 +16,7 @@ import { parseSchedule } from '../eventbridge/schedule.ts';
 import { StackConfigError } from './errors.ts';
 import type { IntrinsicContext } from './intrinsics.ts';
 import { resolveIntrinsics, resolveToString } from './intrinsics.ts';
+import { parseConfig } from './parse-config.ts';
 import type { PrintedScheduleEvent, PrintedServerlessConfig } from './printed-schema.ts';
 import { eventBridgeEventSchema, scheduleEventSchema } from './printed-schema.ts';
 import { functionName, normalizedResourceName } from './resource-facts.ts';
@@ -86,7 +87,7 @@ function eventBridgeRule(
   eventNumber: number,
   path: string,
 ): EventRule {
-  const event = parse(eventBridgeEventSchema, raw, path);
+  const event = parseConfig(eventBridgeEventSchema, raw, path);
   if (event.inputTransformer !== undefined) throw unsupported(`${path}.inputTransformer`);
   if (event.pattern === undefined && event.schedule === undefined) {
     throw new StackConfigError(`${path}: an eventBridge event needs a pattern or a schedule`, { path });
@@ -126,7 +127,7 @@ function scheduleRules(
   numbersBefore: number,
   path: string,
 ): EventRule[] {
-  const event = parse(scheduleEventSchema, raw, path);
+  const event = parseConfig(scheduleEventSchema, raw, path);
   const options: Exclude<PrintedScheduleEvent, string> =
     typeof event === 'string' ? { rate: [event] } : event;
   const rates = typeof options.rate === 'string' ? [options.rate] : options.rate;
@@ -230,18 +231,6 @@ function parseJson(text: string, path: string): unknown {
   } catch (error) {
     throw new StackConfigError(`${path}: the target input must be JSON text`, { path }, { cause: error });
   }
-}
-
-function parse<T>(schema: z.ZodType<T>, raw: unknown, path: string): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new StackConfigError(
-      `${path}: ${z.prettifyError(parsed.error)}`,
-      { path },
-      { cause: parsed.error },
-    );
-  }
-  return parsed.data;
 }
 
 function unsupported(what: string): StackConfigError {

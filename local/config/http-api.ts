@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { StackConfigError } from './errors.ts';
+import { parseConfig } from './parse-config.ts';
 import type { PrintedServerlessConfig } from './printed-schema.ts';
 
 export interface HttpRouteConfig {
@@ -103,25 +104,13 @@ export function deriveHttpApi(config: PrintedServerlessConfig): HttpApiConfig {
   return { routes, authorizers };
 }
 
-function parse<T>(schema: z.ZodType<T>, raw: unknown, path: string): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new StackConfigError(
-      `${path}: ${z.prettifyError(parsed.error)}`,
-      { path },
-      { cause: parsed.error },
-    );
-  }
-  return parsed.data;
-}
-
 function deriveRoute(
   functionKey: string,
   raw: unknown,
   path: string,
   authorizers: Readonly<Record<string, HttpAuthorizerConfig>>,
 ): HttpRouteConfig {
-  const event = parse(httpApiEventSchema, raw, path);
+  const event = parseConfig(httpApiEventSchema, raw, path);
   let method: string;
   let routePath: string;
   if (typeof event === 'string') {
@@ -169,7 +158,7 @@ function deriveAuthorizer(
   functionKeys: ReadonlySet<string>,
 ): HttpAuthorizerConfig {
   const path = `provider.httpApi.authorizers.${name}`;
-  const authorizer = parse(authorizerSchema, raw, path);
+  const authorizer = parseConfig(authorizerSchema, raw, path);
   if (authorizer.type?.toLowerCase() !== 'request') {
     throw new StackConfigError(
       `${path}: only Lambda (type: request) authorizers run locally, got type ${authorizer.type ?? 'jwt (the default)'}`,

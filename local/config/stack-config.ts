@@ -11,6 +11,7 @@ import type { HttpApiConfig } from './http-api.ts';
 import { deriveHttpApi } from './http-api.ts';
 import type { IntrinsicContext, KeepNode } from './intrinsics.ts';
 import { resolveIntrinsics, resolveToString } from './intrinsics.ts';
+import { parseConfig } from './parse-config.ts';
 import type { PrintOptions } from './print.ts';
 import { printServerlessConfig } from './print.ts';
 import type { PrintedFunction, PrintedServerlessConfig } from './printed-schema.ts';
@@ -217,15 +218,7 @@ function deriveS3Event(
   raw: unknown,
   path: string,
 ): S3Subscription {
-  const parsed = s3EventSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new StackConfigError(
-      `${path}: ${z.prettifyError(parsed.error)}`,
-      { path },
-      { cause: parsed.error },
-    );
-  }
-  const event = parsed.data;
+  const event = parseConfig(s3EventSchema, raw, path);
   if (typeof event === 'string')
     return { bucket: providerBucketName(config, event), event: 's3:ObjectCreated:*' };
   const bucket =
