@@ -9,7 +9,6 @@
  * Patterns and schedule expressions are validated here, so a bad one fails the stack at start.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { parseInputPath } from '../eventbridge/input-path.ts';
 import { compilePattern } from '../eventbridge/pattern.ts';
 import { parseSchedule } from '../eventbridge/schedule.ts';
