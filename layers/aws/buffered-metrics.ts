@@ -5,7 +5,7 @@
  *
  * Why not Powertools Metrics here (it stays the emitter everywhere else): its addMetric re-reads
  * process.env several times per call and publishes a line every 100 values; on the predict path that was
- * 23 of the handler's 50 µs per request (bench/serve-handler.ts). This writes the same documents (same
+ * 23 of the handler's 50 µs per request (the handler called in a loop, as bench/serve-layers.ts's layer 5). This writes the same documents (same
  * namespace and `service` dimension, read once at init) from plain arrays.
  *
  * Counts (unit `Count`) are summed per interval: one value per document, so their Sum is exact and their
@@ -100,10 +100,12 @@ export class BufferedMetrics implements Metrics {
     else series.values.push(value);
   }
 
+  /** Publishes when the interval has passed since the last publish; call at the end of each invocation. */
   publishIfDue(): void {
     if (this.clock.now().getTime() - this.lastPublishMs >= this.intervalMs) this.publish();
   }
 
+  /** Publishes everything collected and forgets the dimension sets (new ones are made on demand). */
   publish(): void {
     const timestamp = this.clock.now().getTime();
     if (this.enabled) {
