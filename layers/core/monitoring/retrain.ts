@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { SynergyError } from '../errors.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
 import type { TrainingRequest } from '../pipeline/messages.ts';
-import type { RunRecord } from '../pipeline/records.ts';
+import { queueTraining } from '../pipeline/queue-training.ts';
 import { ACCURACY_ALARM_SUFFIX, DRIFT_ALARM_SUFFIX } from './alarm-definitions.ts';
 import { type AlarmStateChange, crossing, type ScheduledEvent } from './alarm-event.ts';
 import { LIVE_ACCURACY_METRIC, MAX_PSI_METRIC } from './metric-names.ts';
@@ -65,21 +65,8 @@ export async function retrainModel(deps: RetrainDeps, request: RetrainRequest): 
   const { modelName, kind, reason } = request;
   const runId = retrainExecutionName(modelName, kind, request.idempotencyKey);
   const trigger = { kind } as const;
-  const now = deps.clock.now().toISOString();
-  const run: RunRecord = {
-    runId,
-    modelName,
-    status: 'PENDING',
-    trigger,
-    createdAt: now,
-    updatedAt: now,
-    stage: 'queued',
-  };
-  // `exists` is a redelivery: carry on, the start below is idempotent.
-  await deps.experiments.createRun(run);
   const input: TrainingRequest = { modelName, trigger, reason };
-  const { executionArn, started } = await deps.orchestrator.startTraining(runId, input);
-  await deps.experiments.updateRun(runId, { executionArn, updatedAt: deps.clock.now().toISOString() });
+  const { executionArn, started } = await queueTraining(deps, runId, trigger, input);
   return { modelName, runId, executionArn, started };
 }
 

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import type { PipelineDeps } from './deps.ts';
 import { datasetNameFromKey } from './keys.ts';
 import type { TrainingRequest } from './messages.ts';
-import type { RunRecord, RunTrigger } from './records.ts';
+import { queueTraining } from './queue-training.ts';
+import type { RunTrigger } from './records.ts';
 
 export interface UploadEvent {
   readonly bucket: string;
@@ -57,21 +58,8 @@ export async function startRunFromUpload(
     etag: upload.etag,
     ...(upload.versionId === undefined ? {} : { versionId: upload.versionId }),
   };
-  const now = deps.clock.now().toISOString();
-  const run: RunRecord = {
-    runId,
-    modelName: dataset,
-    status: 'PENDING',
-    trigger,
-    createdAt: now,
-    updatedAt: now,
-    stage: 'queued',
-  };
-  // `exists` is a redelivery (or a retry after a failure further down): carry on, the start is idempotent.
-  await deps.experiments.createRun(run);
   // Built only from the event, never the clock, so every delivery sends byte-identical input.
   const request: TrainingRequest = { modelName: dataset, trigger };
-  const { executionArn, started } = await deps.orchestrator.startTraining(runId, request);
-  await deps.experiments.updateRun(runId, { executionArn, updatedAt: deps.clock.now().toISOString() });
+  const { executionArn, started } = await queueTraining(deps, runId, trigger, request);
   return { runId, executionArn, started };
 }
