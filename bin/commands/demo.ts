@@ -1,11 +1,12 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Narrator } from '../demo/narrator.ts';
 import { type DemoOptions, tellDemoStory } from '../demo/story.ts';
 import type { DemoSummary } from '../demo/summary.ts';
 import type { RunConfigFile } from '../demo/train-step.ts';
-import { InputFileError, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
+import { readRunConfigFile } from '../stack/run-config-file.ts';
 import { stateDirFor } from '../stack/session.ts';
 
 /**
@@ -40,7 +41,7 @@ export async function runDemo(argv: string[], root = process.cwd()): Promise<num
     seed,
     dir: resolve(root, values.dir ?? join(stateDir, 'demo')),
     reportsDir: resolve(root, values.out ?? join(stateDir, 'reports')),
-    config: values.config === undefined ? undefined : await readConfigFile(resolve(root, values.config)),
+    config: values.config === undefined ? undefined : await readConfigAt(resolve(root, values.config)),
   };
   await mkdir(options.dir, { recursive: true });
 
@@ -71,15 +72,6 @@ export async function runDemo(argv: string[], root = process.cwd()): Promise<num
   return 0;
 }
 
-/** The file is uploaded as the dataset's _config.json; Prep validates it and names any bad field. */
-async function readConfigFile(path: string): Promise<RunConfigFile> {
-  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    throw new InputFileError(path, `cannot read ${path}: no such file or not readable`, { cause });
-  });
-  try {
-    JSON.parse(text);
-  } catch (cause) {
-    throw new InputFileError(path, `${path} is not valid JSON`, { cause });
-  }
-  return { path, text };
+async function readConfigAt(path: string): Promise<RunConfigFile> {
+  return { path, text: await readRunConfigFile(path) };
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -9,6 +9,7 @@ import { InputFileError, UsageError } from '../errors.ts';
 import type { RunEvaluation } from '../format/run-result.ts';
 import { formatRunResult, runEvaluationSchema, toRunJson } from '../format/run-result.ts';
 import { followRun, type RunProgress, waitForUploadRun } from '../stack/follow-run.ts';
+import { readRunConfigFile } from '../stack/run-config-file.ts';
 import { openStack, type StackSession } from '../stack/session.ts';
 
 /** A dataset name must make a valid S3 prefix and model name: letters, digits, `-` and `_`. */
@@ -42,7 +43,7 @@ export async function runRun(argv: string[], root = process.cwd()): Promise<numb
   const say = (line: string) => {
     if (!values.json) process.stderr.write(`${line}\n`);
   };
-  const config = values.config ? await readRunConfig(values.config) : undefined;
+  const config = values.config ? await readRunConfigFile(values.config) : undefined;
   const session = await openStack({ root, log: say });
   try {
     if (config !== undefined) {
@@ -98,19 +99,6 @@ async function uploadAndFollow(
     say(`Run ${started.runId} started`);
   }
   return followRun(session.experiments, started.runId, (progress) => say(describeProgress(progress)));
-}
-
-/** The file is uploaded as the dataset's _config.json; Prep validates it and names any bad field. */
-async function readRunConfig(path: string): Promise<string> {
-  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    throw new InputFileError(path, `cannot read ${path}: no such file or not readable`, { cause });
-  });
-  try {
-    JSON.parse(text);
-  } catch (cause) {
-    throw new InputFileError(path, `${path} is not valid JSON`, { cause });
-  }
-  return text;
 }
 
 function describeProgress({ run, cellsDone }: RunProgress): string {
