@@ -1,6 +1,7 @@
 /** The preprocessor's JSON form and its validation when read back. */
 
 import { ModelFormatError } from '../errors.ts';
+import { issuePath } from '../issue-path.ts';
 import * as z from '../zod.ts';
 import type { ClassLabel } from './labels.ts';
 import { type ColumnSchema, featureCount, featureNamesOf } from './schema.ts';
@@ -53,13 +54,6 @@ const preprocessorSchema = z.strictObject({
   featureNames: z.array(z.string()),
 });
 
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path)
-    out += typeof key === 'number' ? `[${key}]` : out === '' ? String(key) : `.${String(key)}`;
-  return out === '' ? '(root)' : out;
-}
-
 function fail(field: string, reason: string): never {
   throw new ModelFormatError(`preprocessor JSON: ${field}: ${reason}`, { field });
 }
@@ -77,7 +71,7 @@ export function parsePreprocessorJSON(json: unknown): PreprocessorJSON {
   const parsed = preprocessorSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    fail(formatPath(issue.path), issue.message);
+    fail(issuePath(issue.path), issue.message);
   }
   const data = parsed.data;
   if (data.classes.length < 2) fail('classes', 'needs at least two classes');

@@ -4,7 +4,9 @@
  * failure is a ModelFormatError naming the field. Fields SageMaker has and Synergy does not use (`sum`, the
  * KLL parameters) are read for shape only, and unknown fields are ignored, as SageMaker's consumers do.
  */
+
 import { ModelFormatError } from '../errors.ts';
+import { issuePath } from '../issue-path.ts';
 import * as z from '../zod.ts';
 import { QUANTILE_POINTS } from './quantiles.ts';
 import type { Baseline, CategoricalBaseline, FeatureBaseline, NumericBaseline } from './types.ts';
@@ -60,13 +62,6 @@ const statisticsSchema = z.object({
 type NumericFeatureJson = z.infer<typeof numericFeature>;
 type StringFeatureJson = z.infer<typeof stringFeature>;
 
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path)
-    out += typeof key === 'number' ? `[${key}]` : out === '' ? String(key) : `.${String(key)}`;
-  return out === '' ? '(root)' : out;
-}
-
 function fail(field: string, reason: string): never {
   throw new ModelFormatError(`statistics.json: ${field}: ${reason}`, { field });
 }
@@ -75,7 +70,7 @@ export function baselineFromStatisticsJson(json: unknown): Baseline {
   const parsed = statisticsSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    fail(formatPath(issue.path), issue.message);
+    fail(issuePath(issue.path), issue.message);
   }
   const { dataset, features, target } = parsed.data;
   const seen = new Set<string>();

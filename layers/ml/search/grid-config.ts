@@ -1,4 +1,5 @@
 import { ParamsError } from '../errors.ts';
+import { issuePath } from '../issue-path.ts';
 import type { ModelName } from '../models/classifier.ts';
 import { MODEL_NAMES } from '../models/classifier.ts';
 import * as z from '../zod.ts';
@@ -42,27 +43,17 @@ const configSchema = z.strictObject({
   testSize: z.optional(z.number().check(z.gt(0), z.lt(1))),
 });
 
-/** `grids.SVC.C`, `models[2]`: the path as a person would write it in the JSON. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out === '' ? '(config)' : out;
-}
-
 /** The first problem as `<field path>: <reason>`; an unknown key is reported at its own path. */
 function describeIssue(issue: z.core.$ZodIssue): { field: string; reason: string } {
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
     const underGrids = issue.path.length === 1 && issue.path[0] === 'grids';
     return {
-      field: formatPath([...issue.path, key]),
+      field: issuePath([...issue.path, key], '(config)'),
       reason: underGrids ? `unknown model "${key}" (${expectedModels})` : `unknown field "${key}"`,
     };
   }
-  return { field: formatPath(issue.path), reason: issue.message };
+  return { field: issuePath(issue.path, '(config)'), reason: issue.message };
 }
 
 /**
