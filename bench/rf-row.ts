@@ -2,6 +2,7 @@
  * Single-row RandomForest-100 prediction in isolation (the issue's "≤ 10 µs in-process" goal).
  *
  *   node --import tsx bench/rf-row.ts [--rows 80000] [--calls 100000] [--batches 9] [--cache <file>]
+ *                                     [--evict 1,4,16]
  *
  * Grows RandomForest with default params (100 unpruned trees) on the same standardized 80/20 split of
  * generated rows×20 data as bench/ml.ts, or loads the forest a previous run cached (growing one on 64k
@@ -9,7 +10,11 @@
  * against a plain per-tree walk of the trees on every test row, then times batches of `calls` calls:
  *   - same row: bench/ml.ts's "1-row µs", the first test row again and again (its paths stay in cache);
  *   - rotating rows: every call another test row, as a server sees them (paths mostly out of cache);
- *   - plain walk: the unpacked per-tree walk (nodes.ts leafOfRow) on rotating rows, for scale.
+ *   - plain walk: the unpacked per-tree walk (nodes.ts leafOfRow) on rotating rows, for scale;
+ *   - after evicting N MiB: rotating rows, each call preceded by writing one byte per cache line of an
+ *     N MiB buffer in shuffled order (so the prefetcher cannot help), only the call timed — what a call
+ *     costs when other work (a server's network path, V8) has pushed the forest out of L2 (N ≈ 1–4) or
+ *     out of the shared L3 too (N = 16 here). Per-call timing includes one hrtime pair, reported apart.
  * Prints per-call µs as median [min–max] over the batches, wall clock and this process's CPU time (the
  * machine is shared: CPU time leaves out the time other processes held the core), and the load average.
  */
@@ -31,6 +36,7 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '100000' },
     batches: { type: 'string', default: '9' },
     cache: { type: 'string' },
+    evict: { type: 'string', default: '1,4,16' },
   },
 });
 const nRows = Number(values.rows);
@@ -70,6 +76,13 @@ const plain = timeBatches(() => {
 console.log(`predictProbaRow, same row:      ${format(sameRow)}`);
 console.log(`predictProbaRow, rotating rows: ${format(rotating)}`);
 console.log(`plain walk, rotating rows:      ${format(plain)}`);
+for (const mib of values.evict === '' ? [] : values.evict.split(',').map(Number)) {
+  const { median, timerPair } = timeAfterEviction(mib, rowViews, out);
+  console.log(
+    `predictProbaRow after evicting ${mib} MiB: median ${median.toFixed(2)} µs per call ` +
+      `(of which the hrtime pair ${timerPair.toFixed(2)} µs)`,
+  );
+}
 console.log(
   `load average ${loadavg()
     .map((l) => l.toFixed(2))
@@ -188,4 +201,35 @@ function format({ wall, cpu }: { wall: number[]; cpu: number[] }): string {
     return `${f(sorted[Math.floor(sorted.length / 2)])} [${f(sorted[0])}–${f(sorted[sorted.length - 1])}]`;
   };
   return `wall ${spread(wall)} µs, CPU ${spread(cpu)} µs (median [min–max] of ${batches} × ${calls} calls)`;
+}
+
+/** Median µs of one call on rotating rows, each made after touching every cache line of `mib` MiB. */
+function timeAfterEviction(
+  mib: number,
+  rows: readonly Float64Array[],
+  into: Float64Array,
+): { median: number; timerPair: number } {
+  const buffer = new Uint8Array(mib * 1024 * 1024);
+  const lines = new Int32Array(buffer.length >> 6);
+  for (let i = 0; i < lines.length; i++) lines[i] = i << 6;
+  for (let i = lines.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [lines[i], lines[j]] = [lines[j], lines[i]];
+  }
+  const samples = 3000;
+  const micros = new Float64Array(samples);
+  const pairs = new Float64Array(samples);
+  for (let s = -300; s < samples; s++) {
+    for (let i = 0; i < lines.length; i++) buffer[lines[i]]++;
+    const row = rows[(s + rows.length) % rows.length];
+    const t0 = process.hrtime.bigint();
+    forest.predictProbaRow(row, into);
+    const t1 = process.hrtime.bigint();
+    const t2 = process.hrtime.bigint();
+    if (s < 0) continue;
+    micros[s] = Number(t1 - t0) / 1000;
+    pairs[s] = Number(t2 - t1) / 1000;
+  }
+  const median = (xs: Float64Array) => xs.slice().sort()[xs.length >> 1];
+  return { median: median(micros), timerPair: median(pairs) };
 }
