@@ -2,7 +2,7 @@
  * Serving through the local HTTP API: API Gateway's work (routing, the Lambda authorizer and its cache,
  * the payload 2.0 event) in local/http-api, the predict function on the stack's worker-thread sandboxes.
  *
- *   node --import tsx bench/serve.ts [--duration 10] [--rate 1000] [--connections 64] [--sandboxes n]
+ *   node --import tsx bench/serve.ts [--duration 10] [--rate 1000] [--connections 8,64] [--sandboxes n]
  *                                    [--layouts pinned,unpinned]
  *
  * Starts the real project's stack (serverless.yml) in a child process, registers a RandomForest-100
@@ -15,10 +15,11 @@
  *       no stack), under the same loads — the best this machine and load generator give.
  * For each: latency at a fixed 1,000 req/s — paced (one request every millisecond, open loop) and with
  * autocannon's overallRate, which sends each second's share in a burst (see pacedLoad), on 10 connections
- * and on 1 — and the most req/s with enough connections. Last, how late a thread sleeping 1 ms wakes on
- * each core (the machine's own floor under any latency measured at 1,000 req/s). Layouts: `pinned` runs
- * the stack with `taskset -c 0` (server, sandboxes and all: one core) and autocannon with `taskset -c 1`;
- * `unpinned` lets both use both cores.
+ * and on 1 — and the most req/s, once per count in `--connections` (fewer connections interleave fewer
+ * requests on the server, which costs it less CPU per request; more keep it busy through scheduling
+ * gaps). Last, how late a thread sleeping 1 ms wakes on each core (the machine's own floor under any
+ * latency measured at 1,000 req/s). Layouts: `pinned` runs the stack with `taskset -c 0` (server,
+ * sandboxes and all: one core) and autocannon with `taskset -c 1`; `unpinned` lets both use both cores.
  * Goals (issue #5): p99 ≤ 2 ms at 1,000 req/s, ≥ 10,000 req/s max on one core.
  *
  * Latency percentiles are computed from every 2xx response's time (autocannon's own histogram has 1 ms
@@ -49,7 +50,7 @@ const { values } = parseArgs({
     spec: { type: 'string' },
     duration: { type: 'string', default: '10' },
     rate: { type: 'string', default: '1000' },
-    connections: { type: 'string', default: '64' },
+    connections: { type: 'string', default: '8,64' },
     sandboxes: { type: 'string' },
     layouts: { type: 'string', default: 'pinned,unpinned' },
   },
@@ -382,7 +383,11 @@ function scenariosFor(
 async function orchestrate(): Promise<void> {
   const duration = Number(values.duration);
   const rate = Number(values.rate);
-  const connections = Number(values.connections);
+  const maxConnections = values.connections.split(',').map(Number);
+  if (maxConnections.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`--connections: positive integers separated by commas, got ${values.connections}`);
+  // The paced load opens up to this many sockets: enough to keep a slow answer from holding back the next.
+  const connections = Math.max(...maxConnections);
   const rows: Row[] = [];
   for (const layout of values.layouts.split(',')) {
     const pinned = layout === 'pinned';
@@ -424,9 +429,11 @@ async function orchestrate(): Promise<void> {
             cpu,
           );
           rows.push({ layout, scenario: name, mode: `${rate} req/s autocannon, 1 conn`, result: single });
-          const max = await measured({ ...spec, connections, duration }, loadCore, cpu);
-          rows.push({ layout, scenario: name, mode: `max, ${connections} conns`, result: max });
-          process.stderr.write(`${table(rows.slice(-4))}\n`);
+          for (const count of maxConnections) {
+            const max = await measured({ ...spec, connections: count, duration }, loadCore, cpu);
+            rows.push({ layout, scenario: name, mode: `max, ${count} conns`, result: max });
+          }
+          process.stderr.write(`${table(rows.slice(-3 - maxConnections.length))}\n`);
         }
       } finally {
         server.stdin?.end();
