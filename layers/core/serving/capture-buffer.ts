@@ -15,7 +15,9 @@
  *   arrival and reported through onError, so a slow or failing S3 cannot grow memory without bound;
  * - there is no timer (a frozen Lambda sandbox would not run it): the age check happens on each offer, so
  *   a container that goes idle keeps its last partial batch until the next request or flush(), and loses
- *   it if it is reclaimed first. Callers that can (a local server on shutdown, a test) call flush().
+ *   it if it is reclaimed first. Only code that owns the buffer (tests, benchmarks) calls flush(): the
+ *   predict function cannot see its shutdown, on Lambda or on the local stack, which stops its edge thread
+ *   the same way (README, Known limits).
  * A failed write is reported through onError with the number of rows it dropped and not retried: capture
  * is a sample, and a retry loop would hold memory and delay every later batch.
  */
