@@ -1,7 +1,8 @@
 /**
  * Where a served prediction's time goes: the same request measured through growing layers, all in this
  * one process on one core (it re-runs itself under `taskset -c 0`), the load from another process on the
- * other core (bench/serve.ts's autocannon role, 8 connections: the most req/s in bench/serve.ts's runs).
+ * other core (bench/serve.ts's autocannon role, `--connections`, 8 by default; bench/serve.ts measures the
+ * most req/s at 8 and at 64, and neither wins every run).
  *
  *   node --import tsx bench/serve-layers.ts [--duration 6] [--repeat 3] [--connections 8]
  *

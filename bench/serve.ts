@@ -16,9 +16,9 @@
  * For each: latency at a fixed 1,000 req/s — paced (one request every millisecond, open loop) and with
  * autocannon's overallRate, which sends each second's share in a burst (see pacedLoad), on 10 connections
  * and on 1 — and the most req/s, once per count in `--connections` (fewer connections interleave fewer
- * requests on the server, which costs it less CPU per request; more keep it busy through scheduling
- * gaps). Last, how late a thread sleeping 1 ms wakes on each core (the machine's own floor under any
- * latency measured at 1,000 req/s). Layouts: `pinned` runs the stack with `taskset -c 0` (server,
+ * requests on the server, more keep it busy through scheduling gaps; which count wins varies from run
+ * to run here). Last, how late a thread sleeping 1 ms wakes on each core (the machine's own floor under
+ * any latency measured at 1,000 req/s). Layouts: `pinned` runs the stack with `taskset -c 0` (server,
  * sandboxes and all: one core) and autocannon with `taskset -c 1`; `unpinned` lets both use both cores.
  * Goals (issue #5): p99 ≤ 2 ms at 1,000 req/s, ≥ 10,000 req/s max on one core.
  *
