@@ -9,7 +9,7 @@ import type {
   PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import { SynergyError } from '../core/errors.ts';
-import type { RegistryEvent, RegistryEvents } from '../core/ports.ts';
+import { REGISTRY_EVENT_SOURCE, type RegistryEvent, type RegistryEvents } from '../core/ports.ts';
 import { awsErrorName } from './aws-errors.ts';
 import { eventBridgeSdk } from './sdk.ts';
 
@@ -25,8 +25,6 @@ export class RegistryEventsError extends SynergyError {
     this.name = 'RegistryEventsError';
   }
 }
-
-export const REGISTRY_EVENT_SOURCE = 'synergy.registry';
 
 /** PutEvents' limit on entries per call. */
 const ENTRIES_PER_CALL = 10;

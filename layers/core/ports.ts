@@ -205,6 +205,9 @@ export interface Alarms {
   describe(names: readonly string[]): Promise<AlarmStatus[]>;
 }
 
+/** The EventBridge source of registry events (the adapter puts them, rules and the monitor match it). */
+export const REGISTRY_EVENT_SOURCE = 'synergy.registry';
+
 /**
  * What the registry announces (EventBridge: source `synergy.registry`, detail-type = `type`, the rest as
  * detail), so other systems can react to a new version or a champion change.

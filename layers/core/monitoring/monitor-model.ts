@@ -12,9 +12,9 @@ import type { Baseline, FeatureDrift } from '../../ml/drift/types.ts';
 import { NotFoundError, SynergyError } from '../errors.ts';
 import { s3Uri } from '../pipeline/keys.ts';
 import type { Alarms, ArtifactStore, Clock, Metrics, ObjectRef, Registry } from '../ports.ts';
-import { accuracyAlarm, driftAlarm } from './alarm-definitions.ts';
 import { readVersionBaseline } from './baseline-artifacts.ts';
 import { readCapture } from './capture-reader.ts';
+import { ensureModelAlarms } from './model-alarms.ts';
 import { emitMonitorMetrics } from './monitor-metrics.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
 import { checkMonitorSettings } from './monitor-settings.ts';
@@ -153,11 +153,7 @@ export async function monitorModel(
   await deps.artifacts.writeJson(ref, report);
   emitMonitorMetrics(deps.metrics, report);
 
-  const drift = driftAlarm(settings, modelName);
-  const accuracy = accuracyAlarm(settings, modelName);
-  await deps.alarms.ensure(drift);
-  await deps.alarms.ensure(accuracy);
-  const alarms = await deps.alarms.describe([drift.name, accuracy.name]);
+  const alarms = await ensureModelAlarms(deps, modelName);
   return { report, alarms };
 }
 

@@ -1,0 +1,22 @@
+/**
+ * A model's alarms — drift (max PSI) and live accuracy — put and described. Putting is idempotent:
+ * CloudWatch replaces an existing alarm's definition and keeps its state. The monitor puts them on every
+ * run, and so does the registration of each new version (ModelVersionCreated), so a model has its alarms
+ * from its first version on, in INSUFFICIENT_DATA until metrics arrive, rather than from its first monitor.
+ */
+import type { AlarmStatus, Alarms } from '../ports.ts';
+import { accuracyAlarm, driftAlarm } from './alarm-definitions.ts';
+import type { MonitorSettings } from './monitor-settings.ts';
+import { checkMonitorSettings } from './monitor-settings.ts';
+
+export async function ensureModelAlarms(
+  deps: { readonly alarms: Alarms; readonly settings: MonitorSettings },
+  modelName: string,
+): Promise<AlarmStatus[]> {
+  const settings = checkMonitorSettings(deps.settings);
+  const drift = driftAlarm(settings, modelName);
+  const accuracy = accuracyAlarm(settings, modelName);
+  await deps.alarms.ensure(drift);
+  await deps.alarms.ensure(accuracy);
+  return deps.alarms.describe([drift.name, accuracy.name]);
+}
