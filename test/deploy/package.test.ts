@@ -363,11 +363,19 @@ describe('the monitoring loop', () => {
     }
   });
 
-  it('runs the monitor every hour', () => {
+  it('runs the monitor every hour, and on each new model version (to put its alarms)', () => {
     const { rules, permissions } = eventRulesOf(template, functionId('monitor'));
-    expect(rules.map((rule) => rule.Properties)).toEqual([
+    const properties = rules.map((rule) => rule.Properties);
+    expect(properties).toHaveLength(2);
+    expect(properties).toContainEqual(
       expect.objectContaining({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' }),
-    ]);
+    );
+    expect(properties).toContainEqual(
+      expect.objectContaining({
+        State: 'ENABLED',
+        EventPattern: { source: ['synergy.registry'], 'detail-type': ['ModelVersionCreated'] },
+      }),
+    );
     expect(permissions).toHaveLength(rules.length);
   });
 

@@ -20,6 +20,7 @@ import { createDocumentClient } from '../../layers/aws/document-client.ts';
 import { DynamoApiKeys } from '../../layers/aws/dynamo-api-keys.ts';
 import { createApiKey } from '../../layers/core/auth/create-api-key.ts';
 import { generateScheduleAdherenceCsv } from '../../layers/core/demo/schedule-adherence.ts';
+import { driftReportsPrefix } from '../../layers/core/monitoring/monitoring-keys.ts';
 import type { MonitorResult } from '../../layers/core/monitoring/types.ts';
 import type { RunRecord, RunTrigger } from '../../layers/core/pipeline/records.ts';
 import type { AlarmStateValue } from '../../layers/core/ports.ts';
@@ -199,6 +200,22 @@ afterAll(async () => {
   cloudwatch?.destroy();
   clock?.close();
   await h?.close();
+});
+
+describe('alarms', () => {
+  it("exist from the model's first version, before any monitor run (ModelVersionCreated → monitor)", async () => {
+    for (const name of [DRIFT_ALARM, ACCURACY_ALARM]) {
+      await waitFor(
+        `${name} put`,
+        async () => ((await alarmState(name)) === undefined ? undefined : true),
+        30_000,
+      );
+    }
+    // Only the alarms: no monitor run has written a drift report yet.
+    const reports = [];
+    for await (const object of h.artifacts.list(h.bucket, driftReportsPrefix(MODEL))) reports.push(object);
+    expect(reports).toEqual([]);
+  }, 60_000);
 });
 
 describe('drift', () => {

@@ -1,7 +1,7 @@
 /**
  * The monitor function: a Scheduled Event monitors every model with a champion, `{ "modelName" }` one
- * model (a model without a champion is a NotFoundError naming it), a bad event is refused naming the
- * field; and the monitoring env is parsed once, naming the variable at fault, into the deps the wiring
+ * model (a model without a champion is a NotFoundError naming it), a ModelVersionCreated only puts the
+ * model's alarms, a bad event is refused naming the field; and the monitoring env is parsed once, naming the variable at fault, into the deps the wiring
  * builds (without touching AWS).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -46,7 +46,7 @@ describe('monitor on demand', () => {
   it('monitors the named model: shifted traffic → report written, max PSI over the threshold, alarms put', async () => {
     harness.captureTraffic({ count: 800, flushedAt: new Date(NOW.getTime() - 60_000), seed: 7, shift: 1.5 });
     const result = await handler({ modelName: MODEL }, lambdaContext('monitor'));
-    if (Array.isArray(result)) throw new Error('expected one result');
+    if (Array.isArray(result) || !('report' in result)) throw new Error('expected one monitor result');
     expect(result.report).toMatchObject({ model: MODEL, baselineVersion: 1, rows: 800, maxPsiFeature: 'x1' });
     expect(result.report.maxPsi).toBeGreaterThan(0.25);
     expect(result.alarms.map((alarm) => alarm.name)).toEqual([
@@ -77,6 +77,59 @@ describe('monitor on demand', () => {
       name: 'InvalidEventError',
       context: { field: 'modelName' },
     });
+  });
+});
+
+const versionCreated = (detail: Record<string, unknown>) => ({
+  version: '0',
+  id: '7c1d2e3f-0a1b-4c2d-8e3f-4a5b6c7d8e9f',
+  'detail-type': 'ModelVersionCreated',
+  source: 'synergy.registry',
+  account: '123456789012',
+  time: '2026-03-10T12:00:00Z',
+  region: 'us-east-1',
+  resources: [],
+  detail,
+});
+
+describe('monitor on ModelVersionCreated', () => {
+  it("puts the model's two alarms, INSUFFICIENT_DATA, and writes no report and no metric", async () => {
+    const before = harness.artifacts.objects.size;
+    const result = await handler(
+      versionCreated({ modelName: 'fresh', version: 1, runId: 'r1', trigger: 'upload', testAccuracy: 0.9 }),
+      lambdaContext('monitor'),
+    );
+    expect(result).toEqual({
+      model: 'fresh',
+      version: 1,
+      alarms: [
+        expect.objectContaining({ name: 'synergy-test-fresh-drift', state: 'INSUFFICIENT_DATA' }),
+        expect.objectContaining({ name: 'synergy-test-fresh-accuracy', state: 'INSUFFICIENT_DATA' }),
+      ],
+    });
+    expect(harness.alarms.definitions.get('synergy-test-fresh-drift')).toMatchObject({
+      metricName: 'MaxPSI',
+      dimensions: { model: 'fresh' },
+    });
+    expect(harness.artifacts.objects.size).toBe(before);
+    expect(harness.metrics.points).toEqual([]);
+  });
+
+  it("keeps an alarm's state when a later version puts it again", async () => {
+    const event = versionCreated({ modelName: MODEL, version: 2 });
+    await handler(event, lambdaContext('monitor'));
+    harness.alarms.setState('synergy-test-flights-drift', 'ALARM', 'Threshold Crossed');
+    const result = await handler(versionCreated({ modelName: MODEL, version: 3 }), lambdaContext('monitor'));
+    expect(result).toMatchObject({ alarms: [{ state: 'ALARM' }, { state: 'INSUFFICIENT_DATA' }] });
+    expect(harness.alarms.puts).toHaveLength(4);
+  });
+
+  it('refuses a ModelVersionCreated without a model name, naming the field', async () => {
+    await expect(handler(versionCreated({ version: 2 }), lambdaContext('monitor'))).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      context: { field: 'detail.modelName' },
+    });
+    expect(harness.alarms.puts).toEqual([]);
   });
 });
 
