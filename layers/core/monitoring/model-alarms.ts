@@ -1,8 +1,8 @@
 /**
  * A model's alarms — drift (max PSI) and live accuracy — put and described. Putting is idempotent:
  * CloudWatch replaces an existing alarm's definition and keeps its state. The monitor puts them on every
- * run, and so does the registration of each new version (ModelVersionCreated), so a model has its alarms
- * from its first version on, in INSUFFICIENT_DATA until metrics arrive, rather than from its first monitor.
+ * run, and on each new version's ModelVersionCreated, so a model has its alarms from its first version
+ * on (INSUFFICIENT_DATA until CloudWatch first evaluates them) rather than from its first monitor run.
  */
 import type { AlarmStatus, Alarms } from '../ports.ts';
 import { accuracyAlarm, driftAlarm } from './alarm-definitions.ts';

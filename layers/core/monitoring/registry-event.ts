@@ -14,4 +14,3 @@ export const modelVersionCreatedEventSchema = z.object({
     version: z.number().int().positive(),
   }),
 });
-export type ModelVersionCreatedEvent = z.infer<typeof modelVersionCreatedEventSchema>;
